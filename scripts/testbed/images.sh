@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Builds the testbed's images with a private, throwaway dockerd (Debian's
+# docker.io) and saves each as a tarball in the cache, keyed by a hash of
+# its build context. `up` imports the tarballs into containerd.
+# Prints the tarball paths, one per line, in the order pause, testpod, multus.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+IMG_DIR=$CACHE_DIR/images
+CTX_DIR=$CACHE_DIR/image-build
+mkdir -p "$IMG_DIR" "$CTX_DIR"
+
+stage_pause() {
+  local ctx=$1
+  mkdir -p "$ctx/rootfs"
+  cp "$TESTBED_DIR/images/pause/Dockerfile" "$ctx/"
+  command -v gcc >/dev/null || die "gcc not found: apt-get install gcc libc6-dev"
+  gcc -static -O2 -o "$ctx/rootfs/pause" "$TESTBED_DIR/images/pause/pause.c"
+  strip "$ctx/rootfs/pause"
+}
+
+stage_testpod() {
+  local ctx=$1 root=$1/rootfs
+  mkdir -p "$root/bin" "$root/usr/bin" "$root/tmp" "$root/etc"
+  cp "$TESTBED_DIR/images/testpod/Dockerfile" "$ctx/"
+  cp /bin/busybox "$root/bin/busybox"
+  local applet
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || [ "$applet" = ip ] || ln -sf busybox "$root/bin/$applet"
+  done
+  cp /bin/ip "$root/usr/bin/ip"
+  # iproute2's ip is dynamic: bring its loader and libraries along.
+  local lib
+  for lib in $(ldd /bin/ip | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  chmod 1777 "$root/tmp"
+}
+
+stage_multus() {
+  local ctx=$1 root=$1/rootfs
+  mkdir -p "$root/usr/src/multus-cni/bin" "$root/tmp"
+  cp "$TESTBED_DIR/images/multus/Dockerfile" "$ctx/"
+  [ -f "$MULTUS_BIN/.complete" ] || die "multus binaries missing: run scripts/testbed/build.sh first"
+  cp "$MULTUS_BIN/thin_entrypoint" "$MULTUS_BIN/install_multus" "$root/"
+  cp "$MULTUS_BIN/multus" "$MULTUS_BIN/multus-shim" "$MULTUS_BIN/multus-daemon" "$MULTUS_BIN/passthru" \
+    "$root/usr/src/multus-cni/bin/"
+  chmod 1777 "$root/tmp"
+}
+
+DOCKERD_PID=
+stop_dockerd() {
+  [ -n "$DOCKERD_PID" ] || return 0
+  kill "$DOCKERD_PID" 2>/dev/null || true
+  local i
+  for i in $(seq 1 50); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+  DOCKERD_PID=
+}
+trap stop_dockerd EXIT
+
+DOCKER_RUN=$CACHE_DIR/dockerd-run
+export DOCKER_HOST=unix://$DOCKER_RUN/docker.sock DOCKER_BUILDKIT=0
+start_dockerd() {
+  [ -n "$DOCKERD_PID" ] && return 0
+  command -v dockerd >/dev/null || die "dockerd not found: apt-get install docker.io"
+  mkdir -p "$DOCKER_RUN"
+  # Private and networkless: no docker0 bridge, no iptables rules, its own
+  # data root, so it never touches the host's network or another dockerd.
+  dockerd --data-root "$CACHE_DIR/docker-data" --exec-root "$DOCKER_RUN/exec" \
+    --pidfile "$DOCKER_RUN/dockerd.pid" -H "$DOCKER_HOST" \
+    --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
+    >"$DOCKER_RUN/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    /usr/bin/docker version >/dev/null 2>&1 && return 0
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.3
+  done
+  tail -5 "$DOCKER_RUN/dockerd.log" >&2
+  die "private dockerd did not start (log: $DOCKER_RUN/dockerd.log)"
+}
+
+# build_image NAME TAG → prints the cached tarball path
+build_image() {
+  local name=$1 tag=$2 ctx=$CTX_DIR/$1
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  "stage_$name" "$ctx"
+  local key
+  key=$( (cd "$ctx" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
+    if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else sha256sum "$f"; fi
+  done; echo "$tag") | sha256sum | cut -c1-16)
+  local tar=$IMG_DIR/$name-$key.tar
+  if [ ! -f "$tar" ]; then
+    start_dockerd
+    log "image $tag: building"
+    /usr/bin/docker build -q -t "$tag" "$ctx" >/dev/null
+    /usr/bin/docker save -o "$tar.tmp" "$tag"
+    mv "$tar.tmp" "$tar"
+    log "image $tag: saved $(du -h "$tar" | cut -f1)"
+  fi
+  echo "$tar"
+}
+
+build_image pause "$PAUSE_IMAGE"
+build_image testpod "$TESTPOD_IMAGE"
+build_image multus "$MULTUS_IMAGE"
