@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.ts';
+import { registerCleanup } from './commands/cleanup.ts';
+import { registerList } from './commands/list.ts';
+import { registerRun } from './commands/run.ts';
+import { registerSelftest } from './commands/selftest.ts';
+import { registerValidate } from './commands/validate.ts';
+import { EXIT, PROGRAM, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
+import { REPO_ROOT } from './paths.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+export function buildProgram(done: (code: ExitCode) => void): Command {
+  const program = new Command(PROGRAM)
+    .description('End-to-end conformance suite for Multus CNI on Kubernetes')
+    .version(version())
+    .showSuggestionAfterError(true)
+    // Errors are printed by main() as one line; commander would print its own.
+    .configureOutput({ outputError: () => {} })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 all passed (skips allowed), 1 a scenario failed or validate found errors, 2 usage, config or cluster-access error.',
+  );
+  registerRun(program, done);
+  registerList(program, done);
+  registerValidate(program, done);
+  registerAudit(program, done);
+  registerCleanup(program, done);
+  registerSelftest(program, done);
+  return program;
+}
+
+/** Parses argv (as process.argv), runs the command and returns its exit code. */
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    return exitCodeFor(e);
+  }
+}
+
+function exitCodeFor(e: unknown): ExitCode {
+  if (e instanceof CommanderError) {
+    // --help and --version end in a CommanderError too.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+    // Bare `multus-conformance` without a command: commander already printed the help.
+    if (e.code === 'commander.help') return EXIT.usage;
+    printErrorLine(e.message.replace(/^error: /, ''));
+    return EXIT.usage;
+  }
+  if (isUsageError(e)) {
+    printErrorLine(e.message);
+    return EXIT.usage;
+  }
+  throw e;
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+import { patternProblem } from './selection.ts';
+
+export const PROVIDERS = ['local', 'kind', 'existing'] as const;
+export const PROFILES = ['local', 'kind', 'tkg', 'generic'] as const;
+export const MODES = ['quick', 'non-disruptive', 'full'] as const;
+export const MULTUS_INSTALLS = ['auto', 'never', 'thin', 'thick', 'tanzu'] as const;
+
+export type ProviderName = (typeof PROVIDERS)[number];
+export type Profile = (typeof PROFILES)[number];
+export type Mode = (typeof MODES)[number];
+
+/** Defaults shown in `--help`; the schema below is the one place that applies them. */
+export const DEFAULTS = {
+  provider: 'local',
+  concurrency: 4,
+  timeoutSeconds: 300,
+  reportDir: 'reports',
+  multusInstall: 'auto',
+  tanzuNamespace: 'tanzu-cli-managed-packages',
+  kindClusterName: 'multus-conformance',
+  kindNodes: 2,
+} as const;
+
+export const PROFILE_FOR_PROVIDER: Record<ProviderName, Profile> = { local: 'local', kind: 'kind', existing: 'generic' };
+// A cluster the suite did not create is someone's workload cluster: only the
+// non-disruptive scenarios run there unless asked otherwise.
+export const MODE_FOR_PROVIDER: Record<ProviderName, Mode> = { local: 'full', kind: 'full', existing: 'non-disruptive' };
+
+export function generateRunId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+// Run ids end up in namespace names (`mc-<run-id>-<slug>`) and label values.
+export const RunIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,14}[a-z0-9])?$/, 'must be 1-16 lowercase letters, digits or "-", starting and ending alphanumeric');
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
+
+const ipAddress = z
+  .string()
+  .refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s) || ipaddr.IPv6.isValid(s), 'must be an IPv4 or IPv6 address');
+
+const cidr = z
+  .string()
+  .refine((s) => ipaddr.IPv4.isValidCIDRFourPartDecimal(s) || ipaddr.IPv6.isValidCIDR(s), 'must be a CIDR such as 192.168.1.0/24');
+
+const ifaceName = z.string().regex(/^[^\s/:]{1,15}$/, 'must be a kernel interface name (1-15 characters, no "/", ":" or spaces)');
+
+const testPattern = z.string().superRefine((p, ctx) => {
+  const problem = patternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const seconds = z.union([
+  z.number().int().positive(),
+  z.string().transform((s, ctx) => {
+    try {
+      return parseDuration(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+      return z.NEVER;
+    }
+  }),
+]);
+
+const path = z.string().min(1);
+
+const TanzuSchema = z.strictObject({
+  version: z.string().min(1),
+  valuesFile: path.optional(),
+  namespace: z.string().min(1).default(DEFAULTS.tanzuNamespace),
+});
+
+const MultusSchema = z.strictObject({
+  install: z.enum(MULTUS_INSTALLS).default(DEFAULTS.multusInstall),
+  tanzu: TanzuSchema.optional(),
+});
+
+const NetworkSchema = z.strictObject({
+  master: ifaceName.optional(),
+  subnet: cidr.optional(),
+  rangeStart: ipAddress.optional(),
+  rangeEnd: ipAddress.optional(),
+  gateway: ipAddress.optional(),
+});
+
+const KindSchema = z.strictObject({
+  clusterName: dnsLabel.default(DEFAULTS.kindClusterName),
+  nodes: z.number().int().min(1).max(10).default(DEFAULTS.kindNodes),
+  nodeImage: z.string().min(1).optional(),
+});
+
+const ExternalPeerSchema = z.strictObject({ netns: z.string().min(1) });
+
+const InputSchema = z.strictObject({
+  provider: z.enum(PROVIDERS).default(DEFAULTS.provider),
+  kubeconfig: path.optional(),
+  context: z.string().min(1).optional(),
+  profile: z.enum(PROFILES).optional(),
+  mode: z.enum(MODES).optional(),
+  tests: z.array(testPattern).default([]),
+  concurrency: z.number().int().min(1).max(32).default(DEFAULTS.concurrency),
+  timeoutSeconds: seconds.default(DEFAULTS.timeoutSeconds),
+  reportDir: path.default(DEFAULTS.reportDir),
+  junitFile: path.optional(),
+  jsonFile: path.optional(),
+  keep: z.boolean().default(false),
+  teardown: z.boolean().default(false),
+  strict: z.boolean().default(false),
+  // prefault, not default: the nested defaults must still be applied.
+  multus: MultusSchema.prefault({}),
+  network: NetworkSchema.prefault({}),
+  kind: KindSchema.prefault({}),
+  externalPeer: ExternalPeerSchema.optional(),
+  runId: RunIdSchema.default(generateRunId),
+});
+
+/**
+ * Everything a run needs, validated up front. Profile and mode default from
+ * the provider; report files default into `reportDir`.
+ */
+export const RunSettingsSchema = InputSchema.superRefine((s, ctx) => {
+  if (s.multus.install === 'tanzu' && !s.multus.tanzu) {
+    ctx.addIssue({ code: 'custom', path: ['multus', 'tanzu', 'version'], message: 'required when multus.install is tanzu' });
+  }
+  if (s.provider === 'existing' && (s.multus.install === 'thin' || s.multus.install === 'thick')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['multus', 'install'],
+      message: `${s.multus.install} installs only on clusters the suite creates (provider local or kind); use auto, never or tanzu`,
+    });
+  }
+  if (s.provider === 'existing' && s.teardown) {
+    ctx.addIssue({ code: 'custom', path: ['teardown'], message: 'only for clusters the suite creates (provider local or kind)' });
+  }
+}).transform((s) => ({
+  ...s,
+  profile: s.profile ?? PROFILE_FOR_PROVIDER[s.provider],
+  mode: s.mode ?? MODE_FOR_PROVIDER[s.provider],
+  junitFile: s.junitFile ?? `${s.reportDir}/junit.xml`,
+  jsonFile: s.jsonFile ?? `${s.reportDir}/report.json`,
+}));
+
+export type RunSettings = z.output<typeof RunSettingsSchema>;
+/** The shape a config file or the flags provide before defaults. */
+export type RunSettingsInput = z.input<typeof RunSettingsSchema>;

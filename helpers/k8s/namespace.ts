@@ -1,0 +1,35 @@
+import * as k8s from '@kubernetes/client-node';
+import { namespaceName, runLabels, SCENARIO_LABEL } from './labels.ts';
+
+/**
+ * Creates a run-owned namespace. Pod Security Admission is set to
+ * privileged there because probe pods and link-state checks need it; the
+ * namespace holds nothing but the suite's own pods.
+ */
+export async function createRunNamespace(kc: k8s.KubeConfig, runId: string, slug: string): Promise<string> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const name = namespaceName(runId, slug);
+  await core.createNamespace({
+    body: {
+      metadata: {
+        name,
+        labels: {
+          ...runLabels(runId),
+          [SCENARIO_LABEL]: slug.slice(0, 63).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''),
+          'pod-security.kubernetes.io/enforce': 'privileged',
+        },
+      },
+    },
+  });
+  return name;
+}
+
+/** Starts deleting a namespace (and everything in it); does not wait. */
+export async function deleteNamespace(kc: k8s.KubeConfig, name: string): Promise<void> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  try {
+    await core.deleteNamespace({ name, propagationPolicy: 'Background' });
+  } catch (e) {
+    if (!(e instanceof k8s.ApiException && e.code === 404)) throw e;
+  }
+}

@@ -1,0 +1,18 @@
+import type { ProviderName, RunSettings } from '../config/settings.ts';
+
+/** The cluster a run talks to, as a provider hands it over. */
+export interface ClusterHandle {
+  /** Path of a kubeconfig file that reaches the cluster. */
+  kubeconfig: string;
+  /** Context in that file; its current-context when absent. */
+  context?: string;
+  /** Whether this run created the cluster (and may therefore install Multus or delete it). */
+  created: boolean;
+}
+
+/** How a run gets its cluster: create or reuse one, and remove it afterwards when asked. */
+export interface Provider {
+  readonly name: ProviderName;
+  ensureCluster(settings: RunSettings): Promise<ClusterHandle>;
+  teardown(settings: RunSettings): Promise<void>;
+}

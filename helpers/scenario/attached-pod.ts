@@ -1,0 +1,79 @@
+import * as k8s from '@kubernetes/client-node';
+import { execInPod, type ExecResult } from '../k8s/exec.ts';
+import { parseIpJsonAddr, parseIpJsonRoute, parseBusyboxIpAddr, parseBusyboxIpRoute } from '../parse/ip-output.ts';
+import type { LiveInterface, LiveRoute } from '../parse/ip-output.ts';
+import { parseNetworkStatus, type NetworkStatusEntry, NETWORK_STATUS_ANNOTATION } from '../parse/network-status.ts';
+
+/**
+ * A running pod with networks attached: reads its status annotation and what
+ * `ip` shows inside it. Uses `ip -j` where iproute2 exists and falls back to
+ * the busybox text form.
+ */
+export class AttachedPod {
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    public pod: k8s.V1Pod,
+    private readonly execTimeoutMs: number,
+  ) {}
+
+  get namespace(): string {
+    return this.pod.metadata?.namespace ?? '';
+  }
+  get name(): string {
+    return this.pod.metadata?.name ?? '';
+  }
+  /** `namespace/name`, as every failure message names the pod. */
+  get id(): string {
+    return `${this.namespace}/${this.name}`;
+  }
+  get node(): string {
+    return this.pod.spec?.nodeName ?? '';
+  }
+
+  async refresh(): Promise<k8s.V1Pod> {
+    this.pod = await this.kc.makeApiClient(k8s.CoreV1Api).readNamespacedPod({ namespace: this.namespace, name: this.name });
+    return this.pod;
+  }
+
+  annotation(key: string): string | undefined {
+    return this.pod.metadata?.annotations?.[key];
+  }
+
+  /** The network-status annotation, parsed; a missing or invalid one fails naming the pod. */
+  status(): NetworkStatusEntry[] {
+    return parseNetworkStatus(this.annotation(NETWORK_STATUS_ANNOTATION), this.id);
+  }
+
+  async exec(command: string[]): Promise<ExecResult> {
+    return await execInPod(this.kc, this.namespace, this.name, command, { timeoutMs: this.execTimeoutMs });
+  }
+
+  /** Output of a command that must succeed; a failure names the pod and the command. */
+  async run(command: string[]): Promise<string> {
+    const r = await this.exec(command);
+    if (r.exitCode !== 0) {
+      throw new Error(`pod ${this.id}: \`${command.join(' ')}\` exited ${r.exitCode ?? '(no status)'}: ${r.stderr.trim() || r.stdout.trim()}`);
+    }
+    return r.stdout;
+  }
+
+  async interfaces(): Promise<LiveInterface[]> {
+    const json = await this.exec(['ip', '-j', '-d', 'addr', 'show']);
+    if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonAddr(json.stdout);
+    return parseBusyboxIpAddr(await this.run(['ip', 'addr', 'show']));
+  }
+
+  async routes(): Promise<LiveRoute[]> {
+    const json = await this.exec(['ip', '-j', 'route', 'show']);
+    if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonRoute(json.stdout);
+    return parseBusyboxIpRoute(await this.run(['ip', 'route', 'show']));
+  }
+
+  /** One bounded ping (3 packets, 1 s apart, 5 s overall) from this pod; true when any reply came. */
+  async ping(target: string, iface?: string): Promise<{ ok: boolean; output: string }> {
+    const args = ['ping', '-c', '3', '-i', '1', '-W', '1', '-w', '5'];
+    if (iface) args.push('-I', iface);
+    const r = await this.exec([...args, target]);
+    return { ok: r.exitCode === 0, output: `${r.stdout}${r.stderr}`.trim() };
+  }
+}

@@ -1,0 +1,75 @@
+import type { Mode } from '../config/settings.ts';
+import type { Requirement } from './requirements.ts';
+
+export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'traffic' | 'lifecycle' | 'audit';
+
+/** quick ⊂ standard (non-disruptive) ⊂ disruptive (full). */
+export type Level = 'quick' | 'standard' | 'disruptive';
+
+export interface ScenarioDef {
+  id: string;
+  title: string;
+  area: Area;
+  level: Level;
+  requires: Requirement[];
+  /** Expanded into one test case per node that can run it. */
+  perNode?: 'macvlan' | 'ipvlan' | 'sriov';
+  /** The rule checked: NPWG spec section or "Multus behaviour". */
+  rule: string;
+}
+
+const s = (
+  id: string,
+  title: string,
+  level: Level,
+  requires: Requirement[],
+  rule: string,
+  perNode?: ScenarioDef['perNode'],
+): ScenarioDef => ({ id, title, area: id.split('/')[0] as Area, level, requires, rule, ...(perNode ? { perNode } : {}) });
+
+/** Every scenario the suite knows, in report order. */
+export const CATALOG: readonly ScenarioDef[] = [
+  s('health/nad-crd', 'NetworkAttachmentDefinition CRD served at k8s.cni.cncf.io/v1', 'quick', [], 'NPWG §3'),
+  s('health/multus-daemonset', 'Multus DaemonSet ready on every node', 'quick', [], 'Multus install'),
+  s('health/cni-config-order', '00-multus.conf sorts first in /etc/cni/net.d on every node', 'quick', ['multus'], 'Multus install'),
+  s('health/plugin-binaries', 'CNI plugin binaries present and identical on every node', 'quick', ['multus'], 'Multus install'),
+  s('health/tkg-package', 'TKG PackageInstall multus-cni reconciled', 'quick', ['tkg'], 'TKG package'),
+  s('health/plain-pod', 'a pod without network annotations still starts', 'quick', ['multus'], 'NPWG §6.2'),
+  s('in-pod/macvlan', 'macvlan attachment: name, IP in range, UP, bridge mode, MAC, routes', 'quick', ['multus', 'macvlan'], 'NPWG §4.2, §5.3', 'macvlan'),
+  s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),
+  s('in-pod/ipvlan', 'ipvlan l2 attachment: name, IP in range, UP, l2 mode', 'quick', ['multus', 'ipvlan'], 'NPWG §4.2, §5.3', 'ipvlan'),
+  s('status/shape', 'network-status: valid JSON, one default entry, ns/name names', 'quick', ['multus', 'macvlan'], 'NPWG §5.2, §5.3'),
+  s('status/matches-live', 'network-status agrees with interfaces, IPs and MACs in the pod', 'quick', ['multus', 'macvlan'], 'NPWG §5.3'),
+  s('selection/comma-list', 'comma list of two networks gives net1, net2 in order', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.1'),
+  s('selection/cross-namespace', 'ns/name selects a network from another namespace', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.1'),
+  s('selection/ifname-suffix', 'name@ifname sets the interface name', 'standard', ['multus', 'macvlan'], 'Multus behaviour'),
+  s('selection/json-form', 'JSON form with interface, ips, mac and cni-args', 'standard', ['multus', 'macvlan', 'static-ipam'], 'NPWG §4.1.2'),
+  s('selection/same-network-twice', 'same network twice: two interfaces, two entries, distinct IPs', 'standard', ['multus', 'macvlan'], 'NPWG §4.2'),
+  s('sriov/vf', 'SR-IOV VF allocated, device-info PCI address matches PCIDEVICE env', 'standard', ['multus', 'sriov'], 'NPWG §5.3.7', 'sriov'),
+  s('negative/missing-nad', 'missing NAD: pod never Running, failure reported', 'standard', ['multus'], 'NPWG §7.2'),
+  s('negative/malformed-json', 'malformed JSON annotation fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2 (Multus fails the pod)'),
+  s('negative/bad-ip', 'invalid IP in the JSON form fails the pod', 'standard', ['multus', 'macvlan', 'static-ipam'], 'NPWG §4.1.2.1.3'),
+  s('negative/bad-mac', 'invalid MAC in the JSON form fails the pod', 'standard', ['multus', 'macvlan', 'static-ipam'], 'NPWG §4.1.2.1.4'),
+  s('negative/long-ifname', 'interface name over 15 characters fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
+  s('negative/duplicate-ifname', 'duplicate interface name fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
+  s('negative/two-default-routes', 'default-route on two networks fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.9'),
+  s('negative/ipam-exhausted', 'IPAM range exhausted: clear failure, addresses reused after delete', 'standard', ['multus', 'macvlan'], 'host-local IPAM'),
+  s('traffic/same-node', 'pod-to-pod over net1 on the same node', 'standard', ['multus', 'macvlan'], 'L2 segment'),
+  s('traffic/cross-node', 'pod-to-pod over net1 across nodes', 'standard', ['multus', 'macvlan', 'two-nodes'], 'L2 segment'),
+  s('traffic/external-host', "an external host on the master's segment reaches the pod", 'standard', ['multus', 'macvlan', 'external-peer'], 'L2 segment'),
+  s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
+  s('audit/workload-pods', 'existing workload pods: status annotation vs live interfaces and ranges', 'standard', ['multus'], 'NPWG §5.3'),
+];
+
+export function byId(id: string): ScenarioDef {
+  const def = CATALOG.find((d) => d.id === id);
+  if (!def) throw new Error(`scenario ${id} is not in the catalog`);
+  return def;
+}
+
+/** Whether the run mode includes a scenario of this level. */
+export function levelIncluded(level: Level, mode: Mode): boolean {
+  if (mode === 'quick') return level === 'quick';
+  if (mode === 'non-disruptive') return level !== 'disruptive';
+  return true;
+}

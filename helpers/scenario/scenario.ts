@@ -1,0 +1,93 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject, test } from 'vitest';
+import { compileSelection, isSelected } from '../config/selection.ts';
+import { firstLine } from '../k8s/client.ts';
+import { byId, levelIncluded, type ScenarioDef } from './catalog.ts';
+import type { ClusterInfo } from './cluster-info.ts';
+import { ScenarioEnv } from './env.ts';
+import { nodesFor, unmet } from './requirements.ts';
+import { SkipScenario } from './skip.ts';
+
+export type ScenarioBody = (env: ScenarioEnv, node: string | undefined) => Promise<void>;
+
+/** The test case name: id, title and, for per-node scenarios, the node. */
+export function caseName(def: ScenarioDef, node: string | undefined): string {
+  return `${def.id}: ${def.title}${node ? ` [node=${node}]` : ''}`;
+}
+
+/** Why this scenario is skipped on this cluster, or undefined when it runs. */
+export function skipReason(def: ScenarioDef, cluster: ClusterInfo): string | undefined {
+  if (!levelIncluded(def.level, cluster.mode)) {
+    return `mode ${cluster.mode} leaves out ${def.level} scenarios (use --mode ${def.level === 'disruptive' ? 'full' : 'non-disruptive'})`;
+  }
+  for (const req of def.requires) {
+    const reason = unmet(req, cluster);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/** The nodes a per-node scenario runs on; one unnamed case when none can (it then skips). */
+export function targetsOf(def: ScenarioDef, cluster: ClusterInfo): (string | undefined)[] {
+  if (!def.perNode) return [undefined];
+  const nodes =
+    def.perNode === 'sriov'
+      ? cluster.nodes.filter((n) => Object.keys(n.sriovResources).length > 0).map((n) => n.name)
+      : nodesFor(cluster, def.perNode).nodes;
+  return nodes.length > 0 ? nodes : [undefined];
+}
+
+function slugOf(def: ScenarioDef, node: string | undefined): string {
+  return `${def.id.replace('/', '-')}${node ? `-${node}` : ''}`;
+}
+
+/**
+ * Declares a scenario from the catalog as vitest test case(s). Selection
+ * (--test) decides whether it is registered at all; capability gating and
+ * the run mode turn it into a skip with the reason recorded (annotation
+ * `skip-reason`, which lands in JUnit). A failure gets a diagnostics bundle
+ * collected before the scenario's namespaces are deleted.
+ */
+export function scenario(id: string, body: ScenarioBody): void {
+  const def = byId(id);
+  const cluster = inject('cluster');
+  const selection = compileSelection(cluster.tests);
+  for (const node of targetsOf(def, cluster)) {
+    const name = caseName(def, node);
+    if (!isSelected(selection, def.id, name)) continue;
+    test.concurrent(name, async (ctx) => {
+      const reason = skipReason(def, cluster);
+      if (reason) {
+        await ctx.annotate(reason, 'skip-reason');
+        ctx.skip(reason);
+      }
+      await ctx.annotate(def.rule, 'rule');
+      const env = await ScenarioEnv.create(cluster, slugOf(def, node));
+      let skipped: string | undefined;
+      try {
+        await body(env, node);
+      } catch (e) {
+        if (e instanceof SkipScenario) {
+          skipped = e.message;
+          return;
+        }
+        const file = join(cluster.reportDir, 'diagnostics', `${slugOf(def, node)}.txt`);
+        try {
+          mkdirSync(join(cluster.reportDir, 'diagnostics'), { recursive: true });
+          writeFileSync(file, await env.diagnostics());
+          await ctx.annotate(`diagnostics bundle: ${file}`, 'diagnostics', { path: file, contentType: 'text/plain' });
+        } catch (d) {
+          await ctx.annotate(`diagnostics could not be collected: ${firstLine(d)}`, 'diagnostics');
+        }
+        throw e;
+      } finally {
+        if (!cluster.keep) await env.cleanup();
+      }
+      if (skipped !== undefined) {
+        await ctx.annotate(skipped, 'skip-reason');
+        ctx.skip(skipped);
+      }
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { Profile } from '../config/settings.ts';
+
+/** Every wait in the suite, by name, in milliseconds. */
+export interface Timeouts {
+  podReady: number;
+  /** How long a pod that must fail is watched for its failure event. */
+  podFailure: number;
+  /** How long an ordinary pod delete may take. */
+  podDeleted: number;
+  exec: number;
+  probe: number;
+  multusReady: number;
+  namespaceGone: number;
+}
+
+const BASE: Timeouts = {
+  podReady: 120_000,
+  podFailure: 90_000,
+  podDeleted: 45_000,
+  exec: 30_000,
+  probe: 120_000,
+  multusReady: 180_000,
+  namespaceGone: 120_000,
+};
+
+// Real clusters pull images and schedule across many nodes: give them longer.
+const PER_PROFILE: Record<Profile, Partial<Timeouts>> = {
+  local: {},
+  kind: { podReady: 180_000 },
+  tkg: { podReady: 300_000, podFailure: 180_000, probe: 300_000, multusReady: 600_000 },
+  generic: { podReady: 300_000, podFailure: 180_000, probe: 300_000, multusReady: 600_000 },
+};
+
+export function timeoutsFor(profile: Profile): Timeouts {
+  return { ...BASE, ...PER_PROFILE[profile] };
+}

@@ -1,0 +1,28 @@
+import { inject } from 'vitest';
+import { assertRoute } from '../helpers/assert/routes.ts';
+import { verifyAttachments } from '../helpers/scenario/checks.ts';
+import { scenario } from '../helpers/scenario/scenario.ts';
+
+const cluster = inject('cluster');
+
+scenario('in-pod/macvlan', async (env, node) => {
+  const nad = await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
+  const pod = await env.pod('macvlan', { networks: 'macvlan-conf', ...(node ? { node } : {}) });
+  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+  // The seed's NAD routes 0.0.0.0/0 through its gateway on net1.
+  const routes = await pod.routes();
+  assertRoute(pod.id, routes, { dst: env.profile.subnet, dev: 'net1' });
+  assertRoute(pod.id, routes, { dst: 'default', gateway: env.profile.gateway, dev: 'net1' });
+});
+
+scenario('in-pod/macvlan-mtu', async (env) => {
+  const nad = await env.nad('macvlan-mtu', { name: 'macvlan-mtu' });
+  const pod = await env.pod('macvlan-mtu', { networks: 'macvlan-mtu' });
+  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge', mtu: env.profile.mtu }], cluster);
+});
+
+scenario('in-pod/ipvlan', async (env, node) => {
+  const nad = await env.nad('ipvlan-l2', { name: 'ipvlan-conf' });
+  const pod = await env.pod('ipvlan', { networks: 'ipvlan-conf', ...(node ? { node } : {}) });
+  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'ipvlan', mode: 'l2' }], cluster);
+});

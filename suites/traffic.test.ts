@@ -1,0 +1,74 @@
+import { execa } from 'execa';
+import { ConformanceFailure } from '../helpers/errors.ts';
+import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
+import { assignedIps } from '../helpers/scenario/checks.ts';
+import { nodesFor } from '../helpers/scenario/requirements.ts';
+import { scenario } from '../helpers/scenario/scenario.ts';
+import type { AttachedPod } from '../helpers/scenario/attached-pod.ts';
+
+async function net1Ip(pod: AttachedPod): Promise<string> {
+  const ip = assignedIps(assertInterfacePresent(pod.id, await pod.interfaces(), 'net1'))[0];
+  if (!ip) throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: 'address', expected: 'an IP', actual: 'none' });
+  return ip;
+}
+
+async function expectPing(from: AttachedPod, to: AttachedPod): Promise<void> {
+  const target = await net1Ip(to);
+  const r = await from.ping(target, 'net1');
+  if (!r.ok) {
+    throw new ConformanceFailure({
+      pod: from.id,
+      iface: 'net1',
+      check: `ping ${to.id} at ${target} over net1`,
+      expected: 'replies',
+      actual: r.output.split('\n').slice(-2).join(' | ') || 'no output',
+    });
+  }
+}
+
+scenario('traffic/same-node', async (env) => {
+  await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
+  const node = nodesFor(env.cluster, 'macvlan').nodes[0]!;
+  const [a, b] = await Promise.all([
+    env.pod('ping-a', { networks: 'macvlan-conf', node }),
+    env.pod('ping-b', { networks: 'macvlan-conf', node }),
+  ]);
+  await expectPing(a, b);
+  await expectPing(b, a);
+});
+
+scenario('traffic/cross-node', async (env) => {
+  await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
+  const [n1, n2] = nodesFor(env.cluster, 'macvlan').nodes as [string, string];
+  const [a, b] = await Promise.all([
+    env.pod('ping-a', { networks: 'macvlan-conf', node: n1 }),
+    env.pod('ping-b', { networks: 'macvlan-conf', node: n2 }),
+  ]);
+  await expectPing(a, b);
+  await expectPing(b, a);
+});
+
+scenario('traffic/external-host', async (env) => {
+  const peer = env.profile.externalPeer!;
+  await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
+  const pod = await env.pod('reached', { networks: 'macvlan-conf' });
+  const target = await net1Ip(pod);
+  // The external host lives in a network namespace on the segment's far end
+  // (the testbed's mc-ext); the ping is bounded and stays on this machine.
+  // busybox ping: the host may not have iputils installed.
+  const r = await execa('ip', ['netns', 'exec', peer.netns, 'busybox', 'ping', '-c', '3', '-W', '1', '-w', '5', target], { reject: false });
+  if (r.exitCode !== 0) {
+    throw new ConformanceFailure({
+      pod: pod.id,
+      iface: 'net1',
+      check: `external host ${peer.address} (netns ${peer.netns}) pings ${target}`,
+      expected: 'replies',
+      actual: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-2).join(' | '),
+    });
+  }
+  // And the pod reaches the external host (the NAD's gateway) back over net1.
+  const back = await pod.ping(peer.address, 'net1');
+  if (!back.ok) {
+    throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: `ping external host ${peer.address}`, expected: 'replies', actual: back.output });
+  }
+});
