@@ -17,6 +17,8 @@ export interface VitestRunOptions {
   /** Per-test timeout. */
   timeoutSeconds?: number;
   showProject?: boolean;
+  /** Test file filters (paths relative to the root); all files of the projects when absent. */
+  files?: string[];
   /** Another root and config than the repository's (the CLI's own tests use this). */
   root?: string;
   configFile?: string;
@@ -63,7 +65,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<ExitCode> {
   let result: TestRunResult | undefined;
   let failure: unknown;
   try {
-    result = await vitest.start();
+    result = await vitest.start(opts.files);
   } catch (e) {
     failure = e;
   } finally {

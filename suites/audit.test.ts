@@ -20,6 +20,7 @@ scenario('audit/workload-pods', async (env) => {
   }
   const source = clusterAuditSource(env.kc);
   const audits = await Promise.all(running.map((p) => auditPod(p, source, { strict: env.cluster.strict })));
+  env.note(`audited ${audits.length} pod(s): ${audits.map((a) => a.pod).join(', ')}`);
   const findings = audits.flatMap((a) => a.findings);
   if (findings.length > 0) {
     const f = findings[0]!;

@@ -41,6 +41,8 @@ export class ScenarioEnv {
   readonly core: k8s.CoreV1Api;
   readonly namespaces: string[] = [];
   readonly pods: AttachedPod[] = [];
+  /** Notes for the report (annotated on the test case as `note`). */
+  readonly notes: string[] = [];
   readonly profile: ProfileValues;
   readonly timeouts: Timeouts;
 
@@ -170,6 +172,10 @@ export class ScenarioEnv {
         actual: `still present, Terminating${last ? `; last warning ${last.reason}: ${last.message}` : ''}`,
       });
     }
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
   }
 
   async diagnostics(): Promise<string> {

@@ -104,3 +104,13 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
     nodes,
   };
 }
+
+/**
+ * The suite files holding at least one selected scenario (suites/<area>.test.ts).
+ * Vitest fails a file that registers no test, so a run only loads these.
+ */
+export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string[] {
+  const selection = compileSelection(settings.tests);
+  const areas = new Set(CATALOG.filter((d) => isSelected(selection, d.id, `${d.id}: ${d.title}`)).map((d) => d.area));
+  return [...areas].map((a) => `suites/${a}.test.ts`);
+}

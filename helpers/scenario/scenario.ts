@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject, test } from 'vitest';
+import { inject, test, type TestContext } from 'vitest';
 import { compileSelection, isSelected } from '../config/selection.ts';
 import { firstLine } from '../k8s/client.ts';
 import { byId, levelIncluded, type ScenarioDef } from './catalog.ts';
@@ -49,6 +49,18 @@ function slugOf(def: ScenarioDef, node: string | undefined): string {
  * `skip-reason`, which lands in JUnit). A failure gets a diagnostics bundle
  * collected before the scenario's namespaces are deleted.
  */
+/** Writes the diagnostics bundle of a failed scenario and attaches it to the test case. */
+async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: ScenarioEnv, slug: string): Promise<void> {
+  const file = join(cluster.reportDir, 'diagnostics', `${slug}.txt`);
+  try {
+    mkdirSync(join(cluster.reportDir, 'diagnostics'), { recursive: true });
+    writeFileSync(file, await env.diagnostics());
+    await ctx.annotate(`diagnostics bundle: ${file}`, 'diagnostics', { path: file, contentType: 'text/plain' });
+  } catch (d) {
+    await ctx.annotate(`diagnostics could not be collected: ${firstLine(d)}`, 'diagnostics');
+  }
+}
+
 export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = inject('cluster');
@@ -68,20 +80,13 @@ export function scenario(id: string, body: ScenarioBody): void {
       try {
         await body(env, node);
       } catch (e) {
-        if (e instanceof SkipScenario) {
-          skipped = e.message;
-          return;
+        if (!(e instanceof SkipScenario)) {
+          await attachDiagnostics(ctx, cluster, env, slugOf(def, node));
+          throw e;
         }
-        const file = join(cluster.reportDir, 'diagnostics', `${slugOf(def, node)}.txt`);
-        try {
-          mkdirSync(join(cluster.reportDir, 'diagnostics'), { recursive: true });
-          writeFileSync(file, await env.diagnostics());
-          await ctx.annotate(`diagnostics bundle: ${file}`, 'diagnostics', { path: file, contentType: 'text/plain' });
-        } catch (d) {
-          await ctx.annotate(`diagnostics could not be collected: ${firstLine(d)}`, 'diagnostics');
-        }
-        throw e;
+        skipped = e.message;
       } finally {
+        for (const n of env.notes) await ctx.annotate(n, 'note');
         if (!cluster.keep) await env.cleanup();
       }
       if (skipped !== undefined) {
