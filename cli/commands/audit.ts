@@ -51,6 +51,11 @@ export function registerAudit(program: Command, done: (code: ExitCode) => void):
         process.stdout.write(`${redact(JSON.stringify(audits, null, 2))}\n`);
       } else {
         const out: string[] = [];
+        if (audits.length > 0) {
+          const result = (a: (typeof audits)[number]): string =>
+            a.findings.length > 0 ? `${a.findings.length} finding(s)` : a.checked ? 'ok' : 'not checked';
+          out.push(formatTable(['POD', 'RESULT'], audits.map((a) => [a.pod, result(a)])), '');
+        }
         if (findings.length > 0) {
           const rows = findings.map((f) => [f.pod, f.iface ?? '-', f.check, f.expected, f.actual]);
           out.push(formatTable(['POD', 'INTERFACE', 'CHECK', 'EXPECTED', 'ACTUAL'], rows), '');

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { execa } from 'execa';
+
+const BIN = fileURLToPath(new URL('../../bin/multus-conformance.js', import.meta.url));
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a user would, in its own process. */
+export async function cli(args: string[], timeoutMs = 600_000): Promise<CliResult> {
+  const r = await execa('node', [BIN, ...args], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI without waiting, e.g. to interrupt it. */
+export function spawnCli(args: string[]): { kill: (signal: NodeJS.Signals) => void; done: Promise<number> } {
+  const child = execa('node', [BIN, ...args], { reject: false, stdin: 'ignore' });
+  return { kill: (signal) => child.kill(signal), done: child.then((r) => r.exitCode ?? -1) };
+}
+
+export function reportDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `mc-e2e-${name}-`));
+}
+
+export interface CaseResult {
+  id: string;
+  status: string;
+  failure: string;
+}
+
+/** Test cases from vitest's JSON report, keyed by scenario id (the name up to the first colon). */
+export function readReport(dir: string): Map<string, CaseResult> {
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+    testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
+  };
+  const out = new Map<string, CaseResult>();
+  for (const file of report.testResults) {
+    for (const a of file.assertionResults) {
+      const id = a.title.split(':')[0]!;
+      out.set(id, { id, status: a.status, failure: a.failureMessages.join('\n') });
+    }
+  }
+  return out;
+}
+
+export function readJunit(dir: string): string {
+  return readFileSync(join(dir, 'junit.xml'), 'utf8');
+}
+
+export function kubeClient(kubeconfig: string): { kc: k8s.KubeConfig; core: k8s.CoreV1Api } {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return { kc, core: kc.makeApiClient(k8s.CoreV1Api) };
+}
+
+/** Namespaces labelled with a run id (still present or terminating). */
+export async function runNamespaces(core: k8s.CoreV1Api, runId: string): Promise<string[]> {
+  const list = await core.listNamespace({ labelSelector: `multus-conformance.io/run-id=${runId}` });
+  return list.items.map((n) => n.metadata?.name ?? '');
+}
+
+export function newRunId(prefix: string): string {
+  return `${prefix}${Math.random().toString(16).slice(2, 8)}`;
+}
