@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests spawn the CLI (node + tsx); on 2 busy cores, while
+          // the e2e project drives the testbed, that alone can take seconds.
+          testTimeout: 60_000,
         },
       },
       {

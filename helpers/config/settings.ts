@@ -118,6 +118,8 @@ const InputSchema = z.strictObject({
   kind: KindSchema.prefault({}),
   externalPeer: ExternalPeerSchema.optional(),
   runId: RunIdSchema.default(generateRunId),
+  // Clusters that cannot see the testbed's locally built image need one they can pull.
+  testImage: z.string().min(1).optional(),
 });
 
 /**
