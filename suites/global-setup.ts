@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { settingsFromEnv } from '../helpers/config/env.ts';
 import type { RunSettings } from '../helpers/config/settings.ts';
@@ -10,8 +9,9 @@ import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
 import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
+import { loadTestImageIntoKind } from '../helpers/providers/kind-images.ts';
 import type { Provider } from '../helpers/providers/types.ts';
-import type { ClusterInfo } from '../helpers/scenario/cluster-info.ts';
+import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor } from '../helpers/scenario/timeouts.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
 
@@ -43,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const profile = loadProfile(settings);
   const timeouts = timeoutsFor(settings.profile);
   const multusImage = settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE;
+  if (settings.provider === 'kind') await loadTestImageIntoKind(settings, profile.testImage);
   const multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
   const nodes = await discoverNodes(kc, {
     runId: settings.runId,
@@ -50,23 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sriovResource: profile.sriovResource,
     timeoutMs: timeouts.probe,
   });
-  const info: ClusterInfo = {
-    kubeconfig: resolve(handle.kubeconfig),
-    ...(handle.context ? { context: handle.context } : {}),
-    provider: settings.provider,
-    runId: settings.runId,
-    profileName: settings.profile,
-    profile,
-    mode: settings.mode,
-    strict: settings.strict,
-    keep: settings.keep,
-    tests: settings.tests,
-    reportDir: resolve(settings.reportDir),
-    timeouts,
-    serverVersion,
-    multus,
-    nodes,
-  };
+  const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
   project.provide('cluster', info);
   process.stderr.write(
     `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +

@@ -1,7 +1,8 @@
-import type { Mode, Profile } from '../config/settings.ts';
+import { resolve } from 'node:path';
+import type { Mode, Profile, RunSettings } from '../config/settings.ts';
 import type { MultusInfo, NodeCapabilities } from '../capabilities/types.ts';
 import type { ProfileValues } from '../fixtures/profile.ts';
-import type { Timeouts } from './timeouts.ts';
+import { timeoutsFor, type Timeouts } from './timeouts.ts';
 
 /**
  * What the global setup hands every test file (vitest provide/inject): plain
@@ -32,4 +33,28 @@ declare module 'vitest' {
   export interface ProvidedContext {
     cluster: ClusterInfo;
   }
+}
+
+/** The facts a run (or `list`) gathered about the cluster, joined with the run's settings. */
+export function buildClusterInfo(
+  settings: RunSettings,
+  facts: Pick<ClusterInfo, 'kubeconfig' | 'profile' | 'serverVersion' | 'multus' | 'nodes'> & { context?: string | undefined },
+): ClusterInfo {
+  return {
+    kubeconfig: resolve(facts.kubeconfig),
+    ...(facts.context ? { context: facts.context } : {}),
+    provider: settings.provider,
+    runId: settings.runId,
+    profileName: settings.profile,
+    profile: facts.profile,
+    mode: settings.mode,
+    strict: settings.strict,
+    keep: settings.keep,
+    tests: settings.tests,
+    reportDir: resolve(settings.reportDir),
+    timeouts: timeoutsFor(settings.profile),
+    serverVersion: facts.serverVersion,
+    multus: facts.multus,
+    nodes: facts.nodes,
+  };
 }

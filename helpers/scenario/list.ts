@@ -9,9 +9,8 @@ import { detectMultus } from '../multus/detect.ts';
 import { kubeconfigPath } from '../providers/existing.ts';
 import { kindContext, kindKubeconfigPath } from '../providers/kind.ts';
 import { CATALOG, levelIncluded } from './catalog.ts';
-import type { ClusterInfo } from './cluster-info.ts';
+import { buildClusterInfo, type ClusterInfo } from './cluster-info.ts';
 import { unmet, type Requirement } from './requirements.ts';
-import { timeoutsFor } from './timeouts.ts';
 
 /** Where the local testbed writes its kubeconfig (scripts/testbed/lib.sh). */
 const LOCAL_KUBECONFIG = '/var/lib/multus-conformance/admin.conf';
@@ -86,23 +85,7 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
     probeError: 'not probed by list',
     sriovResources: sriovResourcesOf(n.status?.allocatable ?? {}, profile.sriovResource),
   }));
-  return {
-    kubeconfig,
-    ...(context ? { context } : {}),
-    provider: settings.provider,
-    runId: settings.runId,
-    profileName: settings.profile,
-    profile,
-    mode: settings.mode,
-    strict: settings.strict,
-    keep: settings.keep,
-    tests: settings.tests,
-    reportDir: settings.reportDir,
-    timeouts: timeoutsFor(settings.profile),
-    serverVersion,
-    multus,
-    nodes,
-  };
+  return buildClusterInfo(settings, { kubeconfig, context, profile, serverVersion, multus, nodes });
 }
 
 /**

@@ -2,7 +2,8 @@
 # Builds the testbed's images with a private, throwaway dockerd (Debian's
 # docker.io) and saves each as a tarball in the cache, keyed by a hash of
 # its build context. `up` imports the tarballs into containerd.
-# Prints the tarball paths, one per line, in the order pause, testpod, multus.
+# Prints the tarball paths, one per line, in the order pause, testpod, multus;
+# with arguments (e.g. `images.sh testpod`), only those images.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -104,6 +105,11 @@ build_image() {
   echo "$tar"
 }
 
-build_image pause "$PAUSE_IMAGE"
-build_image testpod "$TESTPOD_IMAGE"
-build_image multus "$MULTUS_IMAGE"
+for name in ${*:-pause testpod multus}; do
+  case $name in
+    pause) build_image pause "$PAUSE_IMAGE" ;;
+    testpod) build_image testpod "$TESTPOD_IMAGE" ;;
+    multus) build_image multus "$MULTUS_IMAGE" ;;
+    *) die "unknown image $name (pause, testpod, multus)" ;;
+  esac
+done
