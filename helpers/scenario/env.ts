@@ -5,7 +5,7 @@ import { applyObjects } from '../k8s/apply.ts';
 import { eventsFor, type PodEvent } from '../k8s/events.ts';
 import { waitFor, waitForPodReady, watchSubscription, describePod, WaitTimeout } from '../k8s/wait.ts';
 import { ConformanceFailure } from '../errors.ts';
-import { renderNad, renderPodFixture, type NadObject, type TemplateVars } from '../fixtures/render.ts';
+import { profileVars, renderNad, renderPodFixture, type NadObject, type TemplateVars } from '../fixtures/render.ts';
 import type { ProfileValues } from '../fixtures/profile.ts';
 import { NETWORKS_ANNOTATION } from '../parse/network-selection.ts';
 import { AttachedPod } from './attached-pod.ts';
@@ -76,7 +76,7 @@ export class ScenarioEnv {
   /** Renders, validates and applies a NAD fixture; returns the applied object. */
   async nad(fixture: string, opts: { name?: string; namespace?: string; vars?: TemplateVars } = {}): Promise<NadObject> {
     const name = opts.name ?? fixture;
-    const nad = renderNad(fixture, { ...this.profile, externalPeer: undefined, name, ...opts.vars } as TemplateVars);
+    const nad = renderNad(fixture, profileVars(this.profile, { name, ...opts.vars }));
     nad.metadata.namespace = opts.namespace ?? this.ns;
     await applyObjects(this.kc, [nad as unknown as k8s.KubernetesObject]);
     return nad;

@@ -24,7 +24,17 @@ preflight() {
   done
   [ ${#missing[@]} -eq 0 ] || die "missing commands: ${missing[*]}: run scripts/setup (installs the Debian packages)"
   [ -d /usr/lib/cni ] || die "CNI plugins missing: apt-get install containernetworking-plugins"
-  ip link add mc-probe-mv link lo type macvlan 2>/dev/null && ip link del mc-probe-mv 2>/dev/null || true
+  # Kernel features the testbed cannot do without: veth (node address,
+  # segment) and macvlan (the scenarios). ipvlan is optional (scenarios skip).
+  local err
+  if ! err=$(ip link add mc-probe0 type veth peer name mc-probe1 2>&1); then
+    die "the kernel cannot create veth links ($err): the testbed needs CONFIG_VETH"
+  fi
+  err=$(ip link add mc-probe2 link mc-probe0 type macvlan mode bridge 2>&1) || {
+    ip link del mc-probe0 2>/dev/null
+    die "the kernel cannot create macvlan links ($err): the testbed needs CONFIG_MACVLAN"
+  }
+  ip link del mc-probe0
   [ -e /proc/sys/net/ipv4/ip_forward ] || die "no IPv4 sysctls: the kernel lacks networking support"
   [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || die "no memory cgroup mounted"
   [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] && [ -f "$CRI_BIN/.complete" ] ||
