@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { startExternalPeer } from '../helpers/traffic/external-peer.ts';
 import { ConformanceFailure } from '../helpers/errors.ts';
 import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
 import { assignedIps } from '../helpers/scenario/checks.ts';
@@ -49,26 +49,28 @@ scenario('traffic/cross-node', async (env) => {
 });
 
 scenario('traffic/external-host', async (env) => {
-  const peer = env.profile.externalPeer!;
   await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
   const pod = await env.pod('reached', { networks: 'macvlan-conf' });
   const target = await net1Ip(pod);
-  // The external host lives in a network namespace on the segment's far end
-  // (the testbed's mc-ext); the ping is bounded and stays on this machine.
-  // busybox ping: the host may not have iputils installed.
-  const r = await execa('ip', ['netns', 'exec', peer.netns, 'busybox', 'ping', '-c', '3', '-W', '1', '-w', '5', target], { reject: false });
-  if (r.exitCode !== 0) {
-    throw new ConformanceFailure({
-      pod: pod.id,
-      iface: 'net1',
-      check: `external host ${peer.address} (netns ${peer.netns}) pings ${target}`,
-      expected: 'replies',
-      actual: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-2).join(' | '),
-    });
-  }
-  // And the pod reaches the external host (the NAD's gateway) back over net1.
-  const back = await pod.ping(peer.address, 'net1');
-  if (!back.ok) {
-    throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: `ping external host ${peer.address}`, expected: 'replies', actual: back.output });
+  const prefix = Number(env.profile.subnet.split('/')[1]);
+  const peer = await startExternalPeer(env.profile.externalPeer!, prefix);
+  try {
+    const r = await peer.ping(target);
+    if (!r.ok) {
+      throw new ConformanceFailure({
+        pod: pod.id,
+        iface: 'net1',
+        check: `${peer.description} pings ${target}`,
+        expected: 'replies',
+        actual: r.output.split('\n').slice(-2).join(' | ') || 'no output',
+      });
+    }
+    // And the pod reaches the external host back over net1.
+    const back = await pod.ping(peer.address, 'net1');
+    if (!back.ok) {
+      throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: `ping ${peer.description}`, expected: 'replies', actual: back.output });
+    }
+  } finally {
+    await peer.stop();
   }
 });

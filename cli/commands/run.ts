@@ -6,6 +6,9 @@ import { addRunOptions, addSettingsOptions, flagsToLayer } from '../options.ts';
 import { runVitest } from '../vitest-run.ts';
 import { UsageError } from '../../helpers/errors.ts';
 import { selectedSuiteFiles } from '../../helpers/scenario/list.ts';
+import { loadKubeConfig } from '../../helpers/k8s/client.ts';
+import { kubeconfigPath } from '../../helpers/providers/existing.ts';
+import { guardContext } from '../../helpers/providers/guard.ts';
 
 export function registerRun(program: Command, done: (code: ExitCode) => void): void {
   const cmd = program.command('run').description('run the conformance scenarios against a cluster');
@@ -17,6 +20,10 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     // The global setup reads the settings from here; test bodies get them through provide/inject.
     const files = selectedSuiteFiles(settings);
     if (files.length === 0) throw new UsageError(`--test ${settings.tests.join(' ')}: no scenario matches (see \`multus-conformance list\`)`);
+    if (settings.provider === 'existing') {
+      // Reject a bad kubeconfig or an unnamed context before vitest starts (one line, nothing written).
+      guardContext(settings, loadKubeConfig({ kubeconfig: kubeconfigPath(settings.kubeconfig, process.env), context: settings.context }));
+    }
     process.env[RUN_SETTINGS_ENV] = settingsToEnv(settings);
     done(
       await runVitest({
