@@ -14,9 +14,11 @@ import { detectMultus } from './detect.ts';
 /** Upstream image for clusters that can pull; the local testbed builds its own. */
 export const DEFAULT_MULTUS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.2.3';
 
-/** The thin DaemonSet manifest with the image filled in. */
-export function multusManifest(image: string): k8s.KubernetesObject[] {
-  const text = readFileSync(join(FIXTURES_DIR, 'multus', 'multus-thin.yaml'), 'utf8').replaceAll('__MULTUS_IMAGE__', image);
+/** The thin or thick DaemonSet manifest with the image (and kubelet root) filled in. */
+export function multusManifest(flavor: 'thin' | 'thick', image: string, kubeletRoot = '/var/lib/kubelet'): k8s.KubernetesObject[] {
+  const text = readFileSync(join(FIXTURES_DIR, 'multus', `multus-${flavor}.yaml`), 'utf8')
+    .replaceAll('__MULTUS_IMAGE__', image)
+    .replaceAll('__KUBELET_ROOT__', kubeletRoot);
   return k8s.loadAllYaml(text) as k8s.KubernetesObject[];
 }
 
@@ -38,8 +40,7 @@ export async function ensureMultus(
   if (install === 'tanzu') {
     await tanzuInstall(settings);
   } else if (clusterCreated) {
-    if (install === 'thick') throw new UsageError('multus.install thick: only the thin DaemonSet is packaged in this version; use thin');
-    await applyObjects(kc, multusManifest(opts.image));
+    await applyObjects(kc, multusManifest(install === 'thick' ? 'thick' : 'thin', opts.image));
   } else {
     return found;
   }

@@ -48,16 +48,16 @@ for i in 1 2 3; do
   ups+=("$SECS"); up_peak_mib=$(( PEAK_KIB / 1024 ))
   # Resident memory of every testbed process (control plane, node, Multus pod).
   rss_mib=$(for p in $(ls /proc | grep -E '^[0-9]+$'); do
-      [ "$(readlink /proc/$p/ns/mnt 2>/dev/null)" = "$(cat "$STATE_DIR/mntns.id")" ] && echo "$p"
+      if [ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$(cat "$STATE_DIR/mntns.id")" ]; then echo "$p"; fi
     done | sort -u | { s=0; while read -r p; do r=$(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || echo 0); s=$((s + ${r:-0})); done; echo $((s / 1024)); })
   cp_rss=$(for n in etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy; do awk '/VmRSS/ {print $2}' "/proc/$(cat "$PID_DIR/$n.pid")/status"; done | awk '{s+=$1} END {print int(s/1024)}')
-  state_mib=$(du -sm "$STATE_DIR" | cut -f1)
+  state_mib=$(du -sm "$STATE_DIR" 2>/dev/null | cut -f1 || true)
   measure bash "$TESTBED_DIR/down.sh" >/dev/null 2>&1
   downs+=("$SECS")
 done
 bash "$TESTBED_DIR/up.sh" >/dev/null 2>&1
 
-cache_mib=$(du -sm "$CACHE_DIR" | cut -f1)
+cache_mib=$(du -sm "$CACHE_DIR" 2>/dev/null | cut -f1 || true)
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 cat >"$out" <<JSON
 {

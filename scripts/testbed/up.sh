@@ -17,6 +17,10 @@ if "$TESTBED_DIR/status.sh" --quiet; then
   exit 0
 fi
 
+# thin (default) or thick: which Multus DaemonSet `up` applies.
+MULTUS_FLAVOR=${MC_MULTUS_FLAVOR:-thin}
+case $MULTUS_FLAVOR in thin|thick) ;; *) die "MC_MULTUS_FLAVOR must be thin or thick, not \"$MULTUS_FLAVOR\"" ;; esac
+
 preflight() {
   local missing=() c
   for c in containerd runc ip iptables nsenter unshare conntrack; do
@@ -311,7 +315,8 @@ wait_ready() {
     fail_with_log kubelet
   # The pods run here regardless of the control-plane role; no taint is set
   # because the node never registered through kubeadm's mark-control-plane.
-  sed "s#__MULTUS_IMAGE__#$MULTUS_IMAGE#g" "$REPO_DIR/fixtures/multus/multus-thin.yaml" | kubectl_admin apply -f - >"$LOG_DIR/multus-apply.log"
+  sed -e "s#__MULTUS_IMAGE__#$MULTUS_IMAGE#g" -e "s#__KUBELET_ROOT__#$STATE_DIR/kubelet#g" \
+    "$REPO_DIR/fixtures/multus/multus-$MULTUS_FLAVOR.yaml" | kubectl_admin apply -f - >"$LOG_DIR/multus-apply.log"
   wait_for "multus daemonset ready" 120 kubectl_admin -n kube-system rollout status ds/kube-multus-ds --timeout 2s || {
     kubectl_admin -n kube-system describe pods -l name=multus | tail -20 >&2
     die "Multus DaemonSet did not become ready"

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitForPodReady } from '../../helpers/k8s/wait.ts';
+import { waitFor, waitForPodReady } from '../../helpers/k8s/wait.ts';
 import { NETWORK_STATUS_ANNOTATION } from '../../helpers/parse/network-status.ts';
 import { cli, kubeClient, newRunId, readReport, reportDir, runNamespaces, spawnCli } from './cli.ts';
 
@@ -28,6 +28,12 @@ describe('audit of a workload pod, read-only', () => {
   const { kc, core } = kubeClient(kubeconfig);
 
   beforeAll(async () => {
+    // A namespace left by an aborted earlier run of this test goes first.
+    await core.deleteNamespace({ name: WORKLOAD_NS }).catch(() => undefined);
+    await waitFor('old workload namespace gone', async () => {
+      const left = (await core.listNamespace()).items.some((n) => n.metadata?.name === WORKLOAD_NS);
+      return left ? { done: false, state: 'still there' } : { done: true, value: undefined, state: 'gone' };
+    }, { timeoutMs: 120_000 });
     await core.createNamespace({ body: { metadata: { name: WORKLOAD_NS } } });
     await k8s.KubernetesObjectApi.makeApiClient(kc).create(NAD);
     await core.createNamespacedPod({
