@@ -24,9 +24,16 @@ export async function createRunNamespace(kc: k8s.KubeConfig, runId: string, slug
   return name;
 }
 
-/** Starts deleting a namespace (and everything in it); does not wait. */
+/**
+ * Starts deleting a run-owned namespace (and everything in it); does not
+ * wait. Its pods go first with grace period 0 (a forced delete): a pod whose
+ * network teardown fails (see negative/long-ifname) would otherwise hold the
+ * namespace in Terminating forever. Only ever called on the suite's own
+ * namespaces; scenarios that check graceful teardown do so before this.
+ */
 export async function deleteNamespace(kc: k8s.KubeConfig, name: string): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 }).catch(() => undefined);
   try {
     await core.deleteNamespace({ name, propagationPolicy: 'Background' });
   } catch (e) {

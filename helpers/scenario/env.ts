@@ -40,7 +40,6 @@ export class ScenarioEnv {
   readonly kc: k8s.KubeConfig;
   readonly core: k8s.CoreV1Api;
   readonly namespaces: string[] = [];
-  readonly pods: AttachedPod[] = [];
   /** Notes for the report (annotated on the test case as `note`). */
   readonly notes: string[] = [];
   readonly profile: ProfileValues;
@@ -104,9 +103,7 @@ export class ScenarioEnv {
   /** Waits until an already created pod is Ready. */
   async waitReady(name: string, namespace = this.ns): Promise<AttachedPod> {
     const ready = await waitForPodReady(this.kc, namespace, name, this.timeouts.podReady);
-    const attached = new AttachedPod(this.kc, ready, this.timeouts.exec);
-    this.pods.push(attached);
-    return attached;
+    return new AttachedPod(this.kc, ready, this.timeouts.exec);
   }
 
   /**
@@ -133,8 +130,6 @@ export class ScenarioEnv {
 
   async deletePod(name: string, namespace = this.ns, wait = true): Promise<void> {
     await this.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
-    const i = this.pods.findIndex((p) => p.name === name && p.namespace === namespace);
-    if (i >= 0) this.pods.splice(i, 1);
     if (wait) await this.waitGone(namespace, name, this.timeouts.podDeleted);
   }
 
@@ -182,18 +177,8 @@ export class ScenarioEnv {
     return await collectDiagnostics(this);
   }
 
-  /**
-   * Deletes the scenario's namespaces. Pods go first with grace period 0 (a
-   * forced delete): a pod whose network teardown fails (see the negative
-   * scenarios) would otherwise hold its namespace in Terminating forever.
-   * Scenarios that check teardown do so before this runs.
-   */
+  /** Deletes the scenario's namespaces (pods first, forced: see deleteNamespace). */
   async cleanup(): Promise<void> {
-    await Promise.all(
-      this.namespaces.map(async (ns) => {
-        await this.core.deleteCollectionNamespacedPod({ namespace: ns, gracePeriodSeconds: 0 }).catch(() => undefined);
-        await deleteNamespace(this.kc, ns);
-      }),
-    );
+    await Promise.all(this.namespaces.map((ns) => deleteNamespace(this.kc, ns)));
   }
 }
