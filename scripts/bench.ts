@@ -24,6 +24,8 @@ const { values } = parseArgs({
     provider: { type: 'string', default: 'local' },
     kubeconfig: { type: 'string', default: '/var/lib/multus-conformance/admin.conf' },
     context: { type: 'string' },
+    /** Scenario selection passed to `run` (repeatable), e.g. -t '!^negative/'. */
+    test: { type: 'string', short: 't', multiple: true, default: [] },
   },
 });
 
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
   await execa('node', [BIN, 'run', ...cliArgs(['-t', 'health/nad-crd', '--report-dir', '/tmp/mc-bench-warm'])], { stdio: 'inherit' });
 
   const t0 = performance.now();
-  const run = await execa('node', [BIN, 'run', ...cliArgs(['--keep', '--run-id', runId, '--report-dir', `/tmp/mc-bench-${runId}`])], {
+  const selection = values.test!.flatMap((t) => ['-t', t]);
+  const run = await execa('node', [BIN, 'run', ...cliArgs(['--keep', '--run-id', runId, '--report-dir', `/tmp/mc-bench-${runId}`, ...selection])], {
     reject: false,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     provider: values.provider,
+    selection: values.test,
     suiteExitCode: run.exitCode,
     suiteSeconds: Number(suiteSeconds.toFixed(1)),
     floorSeconds: Number(floorSeconds.toFixed(1)),
@@ -111,7 +115,8 @@ async function main(): Promise<void> {
     perPodOverheadSeconds: Number(((suiteSeconds - floorSeconds) / Math.max(1, pods.length)).toFixed(2)),
   };
   mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, 'reports', 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const name = values.test!.length > 0 ? 'bench-selected.json' : 'bench.json';
+  writeFileSync(join(REPO_ROOT, 'reports', name), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(
     `suite ${result.suiteSeconds}s (exit ${result.suiteExitCode}), floor ${result.floorSeconds}s for ${result.pods} Ready pods: ` +
       `ratio ${result.ratio}, overhead ${result.perPodOverheadSeconds}s per pod\n`,

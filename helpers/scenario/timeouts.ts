@@ -16,7 +16,7 @@ export interface Timeouts {
 const BASE: Timeouts = {
   podReady: 120_000,
   podFailure: 90_000,
-  podDeleted: 45_000,
+  podDeleted: 60_000,
   exec: 30_000,
   probe: 120_000,
   multusReady: 180_000,
@@ -25,7 +25,8 @@ const BASE: Timeouts = {
 
 // Real clusters pull images and schedule across many nodes: give them longer.
 const PER_PROFILE: Record<Profile, Partial<Timeouts>> = {
-  local: {},
+  // On the testbed a pod is gone within ~2 s of its delete; 15 s is plenty.
+  local: { podDeleted: 15_000 },
   kind: { podReady: 180_000 },
   tkg: { podReady: 300_000, podFailure: 180_000, probe: 300_000, multusReady: 600_000 },
   generic: { podReady: 300_000, podFailure: 180_000, probe: 300_000, multusReady: 600_000 },
