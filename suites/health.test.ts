@@ -42,7 +42,9 @@ scenario('health/cni-config-order', async () => {
 });
 
 scenario('health/plugin-binaries', async () => {
-  checkPluginBinaries(cluster.nodes, ['multus', 'macvlan', 'ipvlan', 'host-local', 'static', 'tuning']);
+  // The thin plugin installs `multus`, the thick one the `multus-shim` that talks to its daemon.
+  const multusBinary = cluster.multus.flavor === 'thick' ? 'multus-shim' : 'multus';
+  checkPluginBinaries(cluster.nodes, [multusBinary, 'macvlan', 'ipvlan', 'host-local', 'static', 'tuning']);
 });
 
 scenario('health/tkg-package', async (env) => {

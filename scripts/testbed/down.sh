@@ -128,5 +128,8 @@ remove_links
 remove_cgroups
 remove_cni_files
 restore_sysctls
+# Mounts under the state directory in this namespace (container rootfs, shm)
+# would make the removal fail: detach them first, deepest first.
+awk -v d="$STATE_DIR" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 rm -rf "$STATE_DIR"
 log "testbed down in $(( $(date +%s) - START ))s"

@@ -46,8 +46,14 @@ stage_multus() {
   cp "$TESTBED_DIR/images/multus/Dockerfile" "$ctx/"
   [ -f "$MULTUS_BIN/.complete" ] || die "multus binaries missing: run scripts/testbed/build.sh first"
   cp "$MULTUS_BIN/thin_entrypoint" "$MULTUS_BIN/install_multus" "$root/"
+  # The thick DaemonSet runs install_multus from the bin directory, the thin one from /.
   cp "$MULTUS_BIN/multus" "$MULTUS_BIN/multus-shim" "$MULTUS_BIN/multus-daemon" "$MULTUS_BIN/passthru" \
-    "$root/usr/src/multus-cni/bin/"
+    "$MULTUS_BIN/install_multus" "$root/usr/src/multus-cni/bin/"
+  # multus-daemon looks itself up with os/user (static build: /etc/passwd),
+  # and opens pod network namespaces by the runtime's /var/run/netns path.
+  mkdir -p "$root/etc" "$root/var" "$root/run"
+  ln -s ../run "$root/var/run"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$root/etc/passwd"
   chmod 1777 "$root/tmp"
 }
 

@@ -55,12 +55,13 @@ check_ports() {
   done
 }
 
-# start NAME LOGNAME CMD... : runs CMD detached, inside the testbed's mount
-# namespace when that exists, recording its PID.
+# start NAME CMD... : runs CMD detached, recording its PID; once start_node
+# has made the node's mount namespace (NODE_NS_PID), inside it.
+NODE_NS_PID=
 start() {
   local name=$1; shift
   local enter=()
-  if pid_alive mntns; then enter=(nsenter -t "$(cat "$PID_DIR/mntns.pid")" -m --); fi
+  if [ -n "$NODE_NS_PID" ]; then enter=(nsenter -t "$NODE_NS_PID" -m --); fi
   setsid "${enter[@]}" "$@" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
   echo $! >"$PID_DIR/$name.pid"
 }
@@ -287,14 +288,18 @@ start_node() {
   # A tmpfs of its own on /run/netns, so the pods' network namespaces that
   # containerd bind-mounts there never show up (or stay behind) on the host.
   # (`ip netns add` made the host's /run/netns a shared mount: cut that
-  # peering first, or the tmpfs would propagate back to the host.)
+  # peering and drop the copy first, or the tmpfs would propagate back to the
+  # host. The tmpfs is then the only mount there, shared in a peer group of
+  # its own: the thick Multus daemon mounts it with HostToContainer.)
   setsid unshare -m --propagation unchanged -- bash -c 'mount --make-rshared / && mkdir -p /run/netns &&
-      { ! mountpoint -q /run/netns || mount --make-rprivate /run/netns; } &&
-      mount -t tmpfs -o mode=0755 mc-netns /run/netns && exec -a mc-mntns sleep infinity' \
+      { ! mountpoint -q /run/netns || { mount --make-rprivate /run/netns && umount -l /run/netns; }; } &&
+      mount -t tmpfs -o mode=0755 mc-netns /run/netns && mount --make-shared /run/netns &&
+      exec -a mc-mntns sleep infinity' \
     </dev/null >"$LOG_DIR/mntns.log" 2>&1 &
   echo $! >"$PID_DIR/mntns.pid"
   wait_for "mount namespace" 5 bash -c "[ \"\$(readlink /proc/$(cat "$PID_DIR/mntns.pid")/ns/mnt)\" != \"\$(readlink /proc/self/ns/mnt)\" ]"
-  readlink "/proc/$(cat "$PID_DIR/mntns.pid")/ns/mnt" >"$STATE_DIR/mntns.id"
+  NODE_NS_PID=$(cat "$PID_DIR/mntns.pid")
+  readlink "/proc/$NODE_NS_PID/ns/mnt" >"$STATE_DIR/mntns.id"
 
   start containerd containerd --config "$STATE_DIR/config/containerd.toml"
   wait_for containerd 30 ctr --address "$CONTAINERD_SOCK" version || fail_with_log containerd
