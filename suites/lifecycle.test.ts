@@ -4,6 +4,7 @@ import { waitForMultusReady } from '../helpers/multus/install.ts';
 import { verifyAttachments } from '../helpers/scenario/checks.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import { waitFor } from '../helpers/k8s/wait.ts';
+import { selectorOf } from '../helpers/k8s/labels.ts';
 
 scenario('lifecycle/multus-restart', async (env) => {
   const nad = await env.nad('macvlan-bridge', { name: 'macvlan-conf' });
@@ -14,7 +15,7 @@ scenario('lifecycle/multus-restart', async (env) => {
   const [namespace, name] = env.cluster.multus.daemonSet!.split('/') as [string, string];
   const apps = env.kc.makeApiClient(k8s.AppsV1Api);
   const ds = await apps.readNamespacedDaemonSet({ namespace, name });
-  const selector = Object.entries(ds.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = selectorOf(ds.spec?.selector.matchLabels);
   const old = await env.core.listNamespacedPod({ namespace, labelSelector: selector });
   const oldUids = new Set(old.items.map((p) => p.metadata?.uid));
   await Promise.all(old.items.map((p) => env.core.deleteNamespacedPod({ namespace, name: p.metadata!.name! })));

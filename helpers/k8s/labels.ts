@@ -12,3 +12,10 @@ export function namespaceName(runId: string, slug: string): string {
   const clean = slug.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
   return `mc-${runId}-${clean}`.slice(0, 63).replace(/-+$/, '');
 }
+
+/** A label selector string (`k=v,k2=v2`) from matchLabels, e.g. a DaemonSet's. */
+export function selectorOf(matchLabels: Record<string, string> | undefined): string {
+  return Object.entries(matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}

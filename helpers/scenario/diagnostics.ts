@@ -4,6 +4,7 @@ import { firstLine } from '../k8s/client.ts';
 import { eventsFor, formatEvents } from '../k8s/events.ts';
 import { execInPod } from '../k8s/exec.ts';
 import { redact } from '../report/redact.ts';
+import { selectorOf } from '../k8s/labels.ts';
 import type { ScenarioEnv } from './env.ts';
 
 /**
@@ -52,9 +53,7 @@ async function multusLogs(env: ScenarioEnv): Promise<string> {
   try {
     const apps = env.kc.makeApiClient(k8s.AppsV1Api);
     const set = await apps.readNamespacedDaemonSet({ namespace, name });
-    const selector = Object.entries(set.spec?.selector.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
+    const selector = selectorOf(set.spec?.selector.matchLabels);
     const pods = await env.core.listNamespacedPod({ namespace, labelSelector: selector });
     const parts: string[] = [];
     for (const p of pods.items) {

@@ -19,6 +19,11 @@ testbed_pids() {
       [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$id" ] && echo "$pid"
     done
   fi
+  # containerd shims of the testbed's containerd, wherever they run: they name its socket.
+  for pid in /proc/[0-9]*; do
+    pid=${pid#/proc/}
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-address $CONTAINERD_SOCK" && echo "$pid"
+  done
   local f name
   for f in "$PID_DIR"/*.pid; do
     [ -f "$f" ] || continue
