@@ -13,6 +13,7 @@ import { loadTestImageIntoKind } from '../helpers/providers/kind-images.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor } from '../helpers/scenario/timeouts.ts';
+import { DisruptionLock } from '../helpers/scenario/disruption.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
 
 const LOCAL_MULTUS_IMAGE = 'localhost/multus-conformance/multus:v4.2.3';
@@ -59,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
 
   return async () => {
+    DisruptionLock.remove(settings.runId);
     if (!settings.keep) {
       const swept = await sweep(kc, settings.runId);
       await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), timeouts.namespaceGone).catch((e: unknown) => {

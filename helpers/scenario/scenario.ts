@@ -8,6 +8,7 @@ import type { ClusterInfo } from './cluster-info.ts';
 import { ScenarioEnv } from './env.ts';
 import { nodesFor, unmet } from './requirements.ts';
 import { SkipScenario } from './skip.ts';
+import { DisruptionLock } from './disruption.ts';
 
 export type ScenarioBody = (env: ScenarioEnv, node: string | undefined) => Promise<void>;
 
@@ -65,6 +66,7 @@ export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = inject('cluster');
   const selection = compileSelection(cluster.tests);
+  const lock = new DisruptionLock(cluster.runId);
   for (const node of targetsOf(def, cluster)) {
     const name = caseName(def, node);
     if (!isSelected(selection, def.id, name)) continue;
@@ -75,20 +77,24 @@ export function scenario(id: string, body: ScenarioBody): void {
         ctx.skip(reason);
       }
       await ctx.annotate(def.rule, 'rule');
-      const env = await ScenarioEnv.create(cluster, slugOf(def, node));
-      let skipped: string | undefined;
-      try {
-        await body(env, node);
-      } catch (e) {
-        if (!(e instanceof SkipScenario)) {
-          await attachDiagnostics(ctx, cluster, env, slugOf(def, node));
-          throw e;
+      const run = async (): Promise<string | undefined> => {
+        const env = await ScenarioEnv.create(cluster, slugOf(def, node));
+        let skipped: string | undefined;
+        try {
+          await body(env, node);
+        } catch (e) {
+          if (!(e instanceof SkipScenario)) {
+            await attachDiagnostics(ctx, cluster, env, slugOf(def, node));
+            throw e;
+          }
+          skipped = e.message;
+        } finally {
+          for (const n of env.notes) await ctx.annotate(n, 'note');
+          if (!cluster.keep) await env.cleanup();
         }
-        skipped = e.message;
-      } finally {
-        for (const n of env.notes) await ctx.annotate(n, 'note');
-        if (!cluster.keep) await env.cleanup();
-      }
+        return skipped;
+      };
+      const skipped = def.level === 'disruptive' ? await lock.exclusive(run) : await lock.shared(slugOf(def, node), run);
       if (skipped !== undefined) {
         await ctx.annotate(skipped, 'skip-reason');
         ctx.skip(skipped);
