@@ -58,6 +58,13 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('traffic/cross-node', 'pod-to-pod over net1 across nodes', 'standard', ['multus', 'macvlan', 'two-nodes'], 'L2 segment'),
   s('traffic/external-host', "an external host on the master's segment reaches the pod", 'standard', ['multus', 'macvlan', 'external-peer'], 'L2 segment'),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
+  s(
+    'lifecycle/pod-during-restart',
+    'a pod created while Multus restarts gets its networks or fails, never runs without them',
+    'disruptive',
+    ['multus', 'macvlan', 'disruptive'],
+    'NPWG §7.2',
+  ),
   s('audit/workload-pods', 'existing workload pods: status annotation vs live interfaces and ranges', 'standard', ['multus'], 'NPWG §5.3'),
 ];
 

@@ -44,5 +44,6 @@ export const EXPECTED_LOCAL: Record<string, Outcome> = {
   'traffic/cross-node': skipped(/needs two nodes that can attach macvlan on the same segment; the cluster has 1/),
   'traffic/external-host': passed,
   'lifecycle/multus-restart': passed,
+  'lifecycle/pod-during-restart': passed,
   'audit/workload-pods': skipped(/no running workload pods with k8s\.v1\.cni\.cncf\.io\/networks outside the suite's namespaces/),
 };
