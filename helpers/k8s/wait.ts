@@ -29,7 +29,14 @@ export async function waitFor<T>(
   const interval = opts.intervalMs ?? 2000;
   let wakeUp: (() => void) | undefined;
   const wake = (): void => wakeUp?.();
-  const unsubscribe = opts.subscribe ? await opts.subscribe(wake).catch(() => undefined) : undefined;
+  // The watch only speeds things up: never wait for it to connect (a proxy
+  // that holds the response headers would otherwise stall the whole wait).
+  let unsubscribe: (() => void) | undefined;
+  let finished = false;
+  opts.subscribe?.(wake).then(
+    (stop) => (finished ? stop() : (unsubscribe = stop)),
+    () => undefined,
+  );
   let last = '(not observed yet)';
   try {
     for (;;) {
@@ -52,6 +59,7 @@ export async function waitFor<T>(
       });
     }
   } finally {
+    finished = true;
     unsubscribe?.();
   }
 }
