@@ -26,3 +26,10 @@ scenario('in-pod/ipvlan', async (env, node) => {
   const pod = await env.pod('ipvlan', { networks: 'ipvlan-conf', ...(node ? { node } : {}) });
   await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'ipvlan', mode: 'l2' }], cluster);
 });
+
+scenario('in-pod/whereabouts', async (env) => {
+  // Shares the ipvlan range: the two never run on one node (no ipvlan here, and whereabouts elsewhere).
+  const nad = await env.nad('macvlan-whereabouts', { name: 'macvlan-whereabouts' });
+  const pod = await env.pod('whereabouts', { networks: 'macvlan-whereabouts' });
+  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+});

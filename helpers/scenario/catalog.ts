@@ -37,6 +37,7 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('health/plain-pod', 'a pod without network annotations still starts', 'quick', ['multus'], 'NPWG §6.2'),
   s('in-pod/macvlan', 'macvlan attachment: name, IP in range, UP, bridge mode, MAC, routes', 'quick', ['multus', 'macvlan'], 'NPWG §4.2, §5.3', 'macvlan'),
   s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),
+  s('in-pod/whereabouts', 'macvlan with whereabouts IPAM: IP in the whereabouts range, UP', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('in-pod/ipvlan', 'ipvlan l2 attachment: name, IP in range, UP, l2 mode', 'quick', ['multus', 'ipvlan'], 'NPWG §4.2, §5.3', 'ipvlan'),
   s('status/shape', 'network-status: valid JSON, one default entry, ns/name names', 'quick', ['multus', 'macvlan'], 'NPWG §5.2, §5.3'),
   s('status/matches-live', 'network-status agrees with interfaces, IPs and MACs in the pod', 'quick', ['multus', 'macvlan'], 'NPWG §5.3'),

@@ -25,7 +25,7 @@ export interface ListedScenario {
 
 // Node facts only a probe pod can tell; `list` creates nothing, so these are
 // decided when the run starts.
-const PROBED: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'two-nodes']);
+const PROBED: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes']);
 
 /**
  * What a run with these settings would do: each catalog scenario as run,

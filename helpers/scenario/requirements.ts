@@ -7,6 +7,7 @@ export type Requirement =
   | 'macvlan'
   | 'ipvlan'
   | 'static-ipam'
+  | 'whereabouts'
   | 'sriov'
   | 'two-nodes'
   | 'external-peer'
@@ -49,6 +50,12 @@ export function unmet(req: Requirement, cluster: ClusterInfo): string | undefine
     case 'static-ipam': {
       const lacking = cluster.nodes.filter((n) => n.probe && !('static' in n.probe.cniBinaries && 'tuning' in n.probe.cniBinaries));
       return lacking.length > 0 ? `node ${lacking[0]!.name}: CNI plugins static and tuning are needed in /opt/cni/bin` : undefined;
+    }
+    case 'whereabouts': {
+      const lacking = cluster.nodes.find((n) => !n.probe || !('whereabouts' in n.probe.cniBinaries));
+      return lacking
+        ? `whereabouts IPAM is not installed: node ${lacking.name} has no /opt/cni/bin/whereabouts${lacking.probe ? '' : ` (${lacking.probeError ?? 'not probed'})`}`
+        : undefined;
     }
     case 'sriov': {
       const capable = cluster.nodes.filter((n) => Object.keys(n.sriovResources).length > 0);

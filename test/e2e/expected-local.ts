@@ -21,6 +21,7 @@ export const EXPECTED_LOCAL: Record<string, Outcome> = {
   'health/plain-pod': passed,
   'in-pod/macvlan': passed,
   'in-pod/macvlan-mtu': passed,
+  'in-pod/whereabouts': skipped(/whereabouts IPAM is not installed: node mc-node has no \/opt\/cni\/bin\/whereabouts/),
   'in-pod/ipvlan': skipped(/node mc-node: node kernel lacks ipvlan \(creating a ipvlan link failed: .*Operation not supported\)/),
   'status/shape': passed,
   'status/matches-live': passed,

@@ -53,6 +53,7 @@ describe('skip reasons come from what the cluster really lacks', () => {
     ['sriov/vf', cluster(), /no node advertises an SR-IOV resource/],
     ['sriov/vf', cluster({ nodes: [node('n1', { sriovResources: { 'intel.com/intel_sriov_netdevice': '4' } })] }), undefined],
     ['traffic/cross-node', cluster(), /the cluster has 1/],
+    ['in-pod/whereabouts', cluster(), /whereabouts IPAM is not installed: node mc-node has no \/opt\/cni\/bin\/whereabouts/],
     ['traffic/cross-node', cluster({ nodes: [node('a'), node('b')] }), undefined],
     ['health/tkg-package', cluster(), /not a TKG cluster/],
     ['lifecycle/multus-restart', cluster({ mode: 'non-disruptive' }), /mode non-disruptive leaves out disruptive scenarios/],
@@ -93,6 +94,13 @@ describe('fixtures', () => {
     const nad = renderNad('macvlan-bridge', profileVars(cluster().profile, { name: 'macvlan-conf' }));
     expect(JSON.parse(nad.spec.config!)).toMatchObject({ type: 'macvlan', master: 'mc-seg0', ipam: { gateway: '192.168.1.1' } });
   });
+
+  it.each(['macvlan-bridge', 'macvlan-mtu', 'macvlan-static', 'macvlan-small-range', 'macvlan-whereabouts', 'ipvlan-l2', 'sriov'])(
+    'every NAD fixture renders and validates with the local profile: %s',
+    (fixture) => {
+      expect(renderNad(fixture, profileVars(cluster().profile, { name: fixture })).metadata.name).toBe(fixture);
+    },
+  );
 
   it('refuse a template value that is missing, naming the file and key', () => {
     expect(() => renderTemplate('"master": "${master}"', {}, 'fixtures/nads/x.yaml')).toThrow(new UsageError('fixture fixtures/nads/x.yaml: no value for ${master}'));
