@@ -1,8 +1,7 @@
 import { ConformanceFailure } from '../helpers/errors.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import type { ScenarioEnv } from '../helpers/scenario/env.ts';
-import { assignedIps } from '../helpers/scenario/checks.ts';
-import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
+import { liveIps } from '../helpers/scenario/checks.ts';
 
 interface NegativeCase {
   id: string;
@@ -79,10 +78,10 @@ scenario('negative/ipam-exhausted', async (env) => {
     throw new ConformanceFailure({ pod: `${env.ns}/small-c`, check: 'exhaustion reason', expected: 'an event saying no IP addresses are available', actual: text });
   }
   // Deleting a pod must give its address back: the waiting pod then starts with it.
-  const freed = assignedIps(assertInterfacePresent(first.id, await first.interfaces(), 'net1'));
+  const freed = await liveIps(first, 'net1');
   await env.deletePod('small-a');
   const third = await env.waitReady('small-c');
-  const got = assignedIps(assertInterfacePresent(third.id, await third.interfaces(), 'net1'));
+  const got = await liveIps(third, 'net1');
   if (got.join(',') !== freed.join(',')) {
     throw new ConformanceFailure({ pod: third.id, iface: 'net1', check: 'address reused after delete', expected: freed.join(','), actual: got.join(',') });
   }

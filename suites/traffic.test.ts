@@ -1,13 +1,12 @@
 import { startExternalPeer } from '../helpers/traffic/external-peer.ts';
 import { ConformanceFailure } from '../helpers/errors.ts';
-import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
-import { assignedIps } from '../helpers/scenario/checks.ts';
+import { liveIps } from '../helpers/scenario/checks.ts';
 import { nodesFor } from '../helpers/scenario/requirements.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import type { AttachedPod } from '../helpers/scenario/attached-pod.ts';
 
 async function net1Ip(pod: AttachedPod): Promise<string> {
-  const ip = assignedIps(assertInterfacePresent(pod.id, await pod.interfaces(), 'net1'))[0];
+  const ip = (await liveIps(pod, 'net1'))[0];
   if (!ip) throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: 'address', expected: 'an IP', actual: 'none' });
   return ip;
 }

@@ -66,3 +66,8 @@ export async function verifyAttachments(
   }
   return { status, live };
 }
+
+/** The addresses an interface of a running pod has now (read with `ip` inside it). */
+export async function liveIps(pod: AttachedPod, iface: string): Promise<string[]> {
+  return assignedIps(assertInterfacePresent(pod.id, await pod.interfaces(), iface));
+}

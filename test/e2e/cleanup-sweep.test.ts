@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventsFor } from '../../helpers/k8s/events.ts';
+import { OWNED_LABEL, RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
 import { waitFor } from '../../helpers/k8s/wait.ts';
 import { cli, kubeClient, newRunId, runNamespaces } from './cli.ts';
 
-const OWNED = 'multus-conformance.io/owned';
-const RUN = 'multus-conformance.io/run-id';
+const OWNED = OWNED_LABEL;
+const RUN = RUN_ID_LABEL;
 
 // `cleanup` against the real testbed: what it must delete (run-owned
 // namespaces, cluster objects labelled with the run id, a pod that cannot be

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/multus-conformance.js', import.meta.url));
 
@@ -62,7 +63,7 @@ export function kubeClient(kubeconfig: string): { kc: k8s.KubeConfig; core: k8s.
 
 /** Namespaces labelled with a run id (still present or terminating). */
 export async function runNamespaces(core: k8s.CoreV1Api, runId: string): Promise<string[]> {
-  const list = await core.listNamespace({ labelSelector: `multus-conformance.io/run-id=${runId}` });
+  const list = await core.listNamespace({ labelSelector: `${RUN_ID_LABEL}=${runId}` });
   return list.items.map((n) => n.metadata?.name ?? '');
 }
 
