@@ -84,8 +84,9 @@ export function parseEventError(reason: string, message: string): EventError {
       break;
     }
   }
-  // The shim quotes the daemon's error and ends it with a newline.
-  if (shim) rest = rest.replace(/\\?n?'\s*$/, '').trimEnd();
+  // The shim quotes the daemon's error, which ends with a newline (raw, or
+  // escaped as \n once the message has been quoted again).
+  if (shim) rest = rest.replace(/(?:\\n)?'\s*$/, '').trimEnd();
   out.error = rest;
   return out;
 }

@@ -59,5 +59,8 @@ describe('parseEventError on events recorded on the testbed (thin Multus v4.2.3,
     const e = parseEventError(SANDBOX, thick);
     expect(e.plugin).toBe('multus-shim');
     expect(e.error).toBe('interface name mcdup0 already exists');
+    // The same with the newline escaped, and an error whose last letter is an "n".
+    expect(parseEventError(SANDBOX, thick.replace("exists\n'", "exists\\n'")).error).toBe('interface name mcdup0 already exists');
+    expect(parseEventError(SANDBOX, thick.replace("already exists\n'", "is taken by net1'")).error).toBe('interface name mcdup0 is taken by net1');
   });
 });
