@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { ConformanceFailure } from '../helpers/errors.ts';
+import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../helpers/assert/cluster-health.ts';
+import { assertOnlyBaseInterfaces } from '../helpers/assert/interfaces.ts';
 import { detectMultus, servedGroups, NAD_GROUP } from '../helpers/multus/detect.ts';
 import { checkCniConfigOrder, checkPluginBinaries } from '../helpers/scenario/health-checks.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
@@ -9,32 +10,12 @@ import { checkPackageInstall } from '../helpers/scenario/tkg.ts';
 const cluster = inject('cluster');
 
 scenario('health/nad-crd', async (env) => {
-  const groups = await servedGroups(env.kc);
-  const versions = groups.get(NAD_GROUP) ?? [];
-  if (!versions.includes('v1')) {
-    throw new ConformanceFailure({
-      pod: '(cluster)',
-      check: `API group ${NAD_GROUP}`,
-      expected: 'version v1 served',
-      actual: versions.length ? `versions ${versions.join(', ')}` : 'group not served',
-    });
-  }
+  assertGroupVersionServed(await servedGroups(env.kc), NAD_GROUP, 'v1');
 });
 
 scenario('health/multus-daemonset', async (env) => {
   const info = await detectMultus(env.kc);
-  if (!info.daemonSet) {
-    throw new ConformanceFailure({ pod: '(cluster)', check: 'Multus DaemonSet', expected: 'a DaemonSet named or labelled multus', actual: 'none found' });
-  }
-  const nodes = (await env.core.listNode()).items.length;
-  if (info.desired !== nodes || info.ready !== info.desired) {
-    throw new ConformanceFailure({
-      pod: info.daemonSet,
-      check: 'Multus DaemonSet pods ready',
-      expected: `${nodes}/${nodes} (one per node)`,
-      actual: `${info.ready}/${info.desired}`,
-    });
-  }
+  assertDaemonSetOnEveryNode(info, (await env.core.listNode()).items.length);
 });
 
 scenario('health/cni-config-order', async () => {
@@ -57,9 +38,5 @@ scenario('health/tkg-package', async (env) => {
 
 scenario('health/plain-pod', async (env) => {
   const pod = await env.pod('plain');
-  const live = await pod.interfaces();
-  const names = live.map((i) => i.name).sort();
-  if (names.join(',') !== 'eth0,lo') {
-    throw new ConformanceFailure({ pod: pod.id, check: 'interfaces of a pod without annotations', expected: 'eth0, lo', actual: names.join(', ') });
-  }
+  assertOnlyBaseInterfaces(pod.id, await pod.interfaces());
 });

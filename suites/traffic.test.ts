@@ -1,28 +1,18 @@
 import { startExternalPeer } from '../helpers/traffic/external-peer.ts';
-import { ConformanceFailure } from '../helpers/errors.ts';
-import { liveIps } from '../helpers/scenario/checks.ts';
+import { assertHasAddress } from '../helpers/assert/addresses.ts';
+import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
+import { assertPingReplied, assertReachedBy } from '../helpers/assert/traffic.ts';
 import { nodesFor } from '../helpers/scenario/requirements.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import type { AttachedPod } from '../helpers/scenario/attached-pod.ts';
 
 async function net1Ip(pod: AttachedPod): Promise<string> {
-  const ip = (await liveIps(pod, 'net1'))[0];
-  if (!ip) throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: 'address', expected: 'an IP', actual: 'none' });
-  return ip;
+  return assertHasAddress(pod.id, assertInterfacePresent(pod.id, await pod.interfaces(), 'net1'));
 }
 
 async function expectPing(from: AttachedPod, to: AttachedPod): Promise<void> {
-  const target = await net1Ip(to);
-  const r = await from.ping(target, 'net1');
-  if (!r.ok) {
-    throw new ConformanceFailure({
-      pod: from.id,
-      iface: 'net1',
-      check: `ping ${to.id} at ${target} over net1`,
-      expected: 'replies',
-      actual: r.output.split('\n').slice(-2).join(' | ') || 'no output',
-    });
-  }
+  const address = await net1Ip(to);
+  assertPingReplied(from.id, 'net1', { name: to.id, address }, await from.ping(address, 'net1'));
 }
 
 scenario('traffic/same-node', async (env) => {
@@ -54,21 +44,9 @@ scenario('traffic/external-host', async (env) => {
   const prefix = Number(env.profile.subnet.split('/')[1]);
   const peer = await startExternalPeer(env.profile.externalPeer!, prefix);
   try {
-    const r = await peer.ping(target);
-    if (!r.ok) {
-      throw new ConformanceFailure({
-        pod: pod.id,
-        iface: 'net1',
-        check: `${peer.description} pings ${target}`,
-        expected: 'replies',
-        actual: r.output.split('\n').slice(-2).join(' | ') || 'no output',
-      });
-    }
+    assertReachedBy(pod.id, 'net1', target, peer.description, await peer.ping(target));
     // And the pod reaches the external host back over net1.
-    const back = await pod.ping(peer.address, 'net1');
-    if (!back.ok) {
-      throw new ConformanceFailure({ pod: pod.id, iface: 'net1', check: `ping ${peer.description}`, expected: 'replies', actual: back.output });
-    }
+    assertPingReplied(pod.id, 'net1', { name: peer.description, address: peer.address }, await pod.ping(peer.address, 'net1'));
   } finally {
     await peer.stop();
   }

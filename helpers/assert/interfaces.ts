@@ -35,3 +35,23 @@ export function assertInterfacePresent(pod: string, live: readonly LiveInterface
   }
   return found;
 }
+
+/**
+ * A pod without any network annotation has exactly lo and eth0: Multus
+ * added nothing (no defaultNetworks configured on the suite's clusters).
+ */
+export function assertOnlyBaseInterfaces(pod: string, live: readonly LiveInterface[]): void {
+  const got = live.map((i) => i.name).sort();
+  const want: string[] = [...BASE_INTERFACES].sort();
+  if (got.join(',') !== want.join(',')) {
+    const extra = got.filter((n) => !want.includes(n));
+    const missing = want.filter((n) => !got.includes(n));
+    throw new ConformanceFailure({
+      pod,
+      iface: [...extra, ...missing].join(', '),
+      check: 'interfaces of a pod without network annotations',
+      expected: want.join(', '),
+      actual: `${got.join(', ') || '(none)'}${extra.length ? ` (extra ${extra.join(', ')})` : ''}${missing.length ? ` (missing ${missing.join(', ')})` : ''}`,
+    });
+  }
+}

@@ -1,9 +1,10 @@
 import { assertInterfaceNames, assertInterfacePresent } from '../assert/interfaces.ts';
 import { assertIpsInPool } from '../assert/ip-pool.ts';
+import { assertRequestedIps, assignedIps } from '../assert/addresses.ts';
+import { RESULT_CARRIES_MAC, assertStatusMac } from '../assert/status-mac.ts';
 import { assertLinkKind, assertMac, assertMtu, assertOperUp } from '../assert/link.ts';
 import { assertStatusMatchesLive, assertStatusNetworks, assertStatusShape } from '../assert/network-status.ts';
 import { computeIpamPoolsFromJson } from '../nad/ipam-range.ts';
-import { ConformanceFailure } from '../errors.ts';
 import type { NadObject } from '../fixtures/render.ts';
 import type { LiveInterface } from '../parse/ip-output.ts';
 import type { NetworkStatusEntry } from '../parse/network-status.ts';
@@ -21,16 +22,14 @@ export interface ExpectedAttachment {
   ips?: string[];
 }
 
-/** Addresses an attachment really uses: IPv6 link-local ones are the kernel's, not IPAM's. */
-export function assignedIps(iface: LiveInterface): string[] {
-  return iface.addresses.filter((a) => !(a.family === 'inet6' && a.address.toLowerCase().startsWith('fe80:'))).map((a) => a.address);
-}
+export { assignedIps };
 
 /**
  * Every per-attachment check of the catalog's in-pod and status rows:
  * status annotation shape, status vs expected networks and vs live
- * interfaces, interface names, link state, link kind/mode, MTU, MAC, and
- * IPs inside the NAD's IPAM range (never the gateway).
+ * interfaces, interface names, link state, link kind/mode, MTU, MAC (and
+ * the status entry's MAC where the plugin's result has one), and IPs inside
+ * the NAD's IPAM range (never the gateway) or exactly the requested ones.
  */
 export async function verifyAttachments(
   pod: AttachedPod,
@@ -53,16 +52,9 @@ export async function verifyAttachments(
     if (e.kind) assertLinkKind(pod.id, link, e.kind, e.mode);
     if (e.mtu !== undefined) assertMtu(pod.id, link, e.mtu);
     if (e.mac) assertMac(pod.id, link, e.mac);
-    const ips = assignedIps(link);
-    if (e.ips) {
-      const want = [...e.ips].sort().join(', ');
-      const got = [...ips].sort().join(', ');
-      if (want !== got) {
-        throw new ConformanceFailure({ pod: pod.id, iface: e.iface, check: 'requested IPs', expected: want, actual: got || '(none)' });
-      }
-    } else if (e.nad.spec.config) {
-      assertIpsInPool(pod.id, e.iface, ips, computeIpamPoolsFromJson(e.nad.spec.config));
-    }
+    if (e.kind && RESULT_CARRIES_MAC.has(e.kind)) assertStatusMac(pod.id, status, link, e.kind);
+    if (e.ips) assertRequestedIps(pod.id, link, e.ips);
+    else if (e.nad.spec.config) assertIpsInPool(pod.id, e.iface, assignedIps(link), computeIpamPoolsFromJson(e.nad.spec.config));
   }
   return { status, live };
 }

@@ -2,9 +2,12 @@ import * as k8s from '@kubernetes/client-node';
 import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
 import { applyObjects } from '../k8s/apply.ts';
-import { eventsFor, type PodEvent } from '../k8s/events.ts';
+import { eventsFor } from '../k8s/events.ts';
 import { waitFor, waitForPodReady, watchSubscription, describePod, WaitTimeout } from '../k8s/wait.ts';
-import { ConformanceFailure } from '../errors.ts';
+import type { ConformanceFailure } from '../errors.ts';
+import type { EventError } from '../assert/event-error.ts';
+import type { CauseMatcher } from '../assert/negative-cause.ts';
+import { judgeExpectedFailure, judgeHold, stuckDeletion, type ExpectedFailure } from '../assert/pod-failure.ts';
 import { profileVars, renderNad, renderPodFixture, type NadObject, type TemplateVars } from '../fixtures/render.ts';
 import type { ProfileValues } from '../fixtures/profile.ts';
 import { NETWORKS_ANNOTATION } from '../parse/network-selection.ts';
@@ -24,11 +27,9 @@ export interface PodOptions {
 
 export interface PodFailure {
   pod: k8s.V1Pod;
-  /** The events that show why the pod cannot run (NoNetworkFound, FailedCreatePodSandBox…). */
-  failures: PodEvent[];
+  /** The failure event that showed the provoked cause, split into wrapper and error part. */
+  cause: EventError;
 }
-
-const FAILURE_REASONS = new Set(['NoNetworkFound', 'FailedCreatePodSandBox', 'ErrorAddingNetwork', 'ErrorUpdatingNetworkStatus']);
 
 /**
  * Everything one scenario touches: its own run-labelled namespace(s), the
@@ -107,25 +108,55 @@ export class ScenarioEnv {
   }
 
   /**
-   * Creates a pod that must not start and waits for the event that says why.
-   * Fails if the pod becomes Running, or if no failure event shows up.
+   * Creates a pod that must not start, waits for the failure event that
+   * shows the provoked cause (judgeExpectedFailure), then watches that the
+   * pod stays down for `failureHold`. Fails if the pod runs, or if it fails
+   * for another cause.
    */
-  async podExpectingFailure(name: string, opts: PodOptions = {}): Promise<PodFailure> {
+  async podExpectingFailure(name: string, opts: PodOptions & { iface: string; cause: CauseMatcher }): Promise<PodFailure> {
     const namespace = opts.namespace ?? this.ns;
+    const want: ExpectedFailure = { pod: `${namespace}/${name}`, iface: opts.iface, cause: opts.cause };
     await this.createPod(name, opts);
-    return await waitFor(
-      `pod ${namespace}/${name}: waiting for the failure event (it must not start)`,
+    const verdict = await waitFor(
+      `pod ${want.pod}: waiting for the failure event (${want.cause.cause}; it must not start)`,
       async () => {
         const pod = await this.core.readNamespacedPod({ namespace, name });
-        if (pod.status?.phase === 'Running') {
-          throw new Error(`pod ${namespace}/${name}: expected it never to run, but it is Running (${describePod(pod)})`);
-        }
-        const failures = (await eventsFor(this.kc, namespace, name)).filter((e) => FAILURE_REASONS.has(e.reason));
-        const state = `${describePod(pod)}; failure events: ${failures.length}`;
-        return failures.length > 0 ? { done: true, value: { pod, failures }, state } : { done: false, state };
+        const v = judgeExpectedFailure(want, pod, await eventsFor(this.kc, namespace, name));
+        return v.kind === 'waiting' ? { done: false, state: v.state } : { done: true, value: { v, pod }, state: '' };
       },
       { timeoutMs: this.timeouts.podFailure, subscribe: watchSubscription(this.kc, `/api/v1/namespaces/${namespace}/events`, {}) },
     );
+    const { v, pod } = verdict;
+    if (v.kind === 'violation') throw v.failure;
+    await this.holdDown(want, v.event);
+    return { pod, cause: v.event };
+  }
+
+  /** Watches a failed pod for `failureHold`; fails as soon as it runs. */
+  private async holdDown(want: ExpectedFailure, failedWith: EventError): Promise<void> {
+    const [namespace, name] = want.pod.split('/') as [string, string];
+    const hold = this.timeouts.failureHold;
+    const since = Date.now();
+    const look = async (): Promise<ConformanceFailure | undefined> =>
+      judgeHold(want, await this.core.readNamespacedPod({ namespace, name }), failedWith, Date.now() - since, hold);
+    let ran: ConformanceFailure | undefined;
+    try {
+      ran = await waitFor(
+        `pod ${want.pod}: staying down after its failure event`,
+        async () => {
+          const failure = await look();
+          return failure ? { done: true, value: failure, state: 'running' } : { done: false, state: 'down' };
+        },
+        { timeoutMs: hold, intervalMs: 1000, subscribe: watchSubscription(this.kc, `/api/v1/namespaces/${namespace}/pods`, { fieldSelector: `metadata.name=${name}` }) },
+      );
+    } catch (e) {
+      if (!(e instanceof WaitTimeout)) throw e;
+    }
+    if (ran) throw ran;
+    // The hold ran out without the pod running: one last look at its end,
+    // so a hold whose every probe failed cannot pass unobserved.
+    const last = await look();
+    if (last) throw last;
   }
 
   async deletePod(name: string, namespace = this.ns, wait = true): Promise<void> {
@@ -152,20 +183,22 @@ export class ScenarioEnv {
   /**
    * Deletes a pod gracefully and requires it to be gone in time; on timeout
    * the failure carries the kubelet's last word (KillPodSandbox errors).
+   * `iface` names the attachment that failed, for the message.
    */
-  async expectDeleted(name: string, namespace = this.ns): Promise<void> {
+  async expectDeleted(name: string, namespace = this.ns, iface?: string): Promise<void> {
     await this.core.deleteNamespacedPod({ namespace, name });
     try {
       await this.waitGone(namespace, name, this.timeouts.podDeleted);
     } catch (e) {
       if (!(e instanceof WaitTimeout)) throw e;
-      const last = (await eventsFor(this.kc, namespace, name).catch(() => [])).filter((ev) => ev.type === 'Warning').pop();
-      throw new ConformanceFailure({
-        pod: `${namespace}/${name}`,
-        check: 'delete after a failed attachment (teardown, NPWG §7.2)',
-        expected: `pod gone within ${this.timeouts.podDeleted / 1000}s`,
-        actual: `still present, Terminating${last ? `; last warning ${last.reason}: ${last.message}` : ''}`,
-      });
+      let pod: k8s.V1Pod | undefined;
+      try {
+        pod = await this.core.readNamespacedPod({ namespace, name });
+      } catch (r) {
+        if (r instanceof k8s.ApiException && r.code === 404) return; // gone just now
+      }
+      const events = await eventsFor(this.kc, namespace, name).catch(() => []);
+      throw stuckDeletion(`${namespace}/${name}`, pod, events, this.timeouts.podDeleted, iface);
     }
   }
 

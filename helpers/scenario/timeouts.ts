@@ -5,6 +5,11 @@ export interface Timeouts {
   podReady: number;
   /** How long a pod that must fail is watched for its failure event. */
   podFailure: number;
+  /**
+   * How long a pod must stay down after its failure event (watched): a pod
+   * that fails once and then runs has not been refused.
+   */
+  failureHold: number;
   /** How long an ordinary pod delete may take. */
   podDeleted: number;
   exec: number;
@@ -16,6 +21,7 @@ export interface Timeouts {
 const BASE: Timeouts = {
   podReady: 120_000,
   podFailure: 90_000,
+  failureHold: 5_000,
   podDeleted: 60_000,
   exec: 30_000,
   probe: 120_000,

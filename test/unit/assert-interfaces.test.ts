@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertInterfaceNames, assertInterfacePresent } from '../../helpers/assert/interfaces.ts';
+import { assertInterfaceNames, assertInterfacePresent, assertOnlyBaseInterfaces } from '../../helpers/assert/interfaces.ts';
 import { parseIpJsonAddr } from '../../helpers/parse/ip-output.ts';
 import { POD, expectFailure } from './expect-failure.ts';
 import { live } from './live-pod.ts';
@@ -35,5 +35,21 @@ describe('assertInterfacePresent', () => {
 
   it('fails naming the interface and listing what exists', () => {
     expectFailure(() => assertInterfacePresent(POD, live.up, 'net5'), { iface: 'net5', expected: 'interface net5', actual: 'interfaces lo, eth0, net1, net2' });
+  });
+});
+
+describe('assertOnlyBaseInterfaces', () => {
+  const plain = parseIpJsonAddr(payload('plain-pod/ip-j-d-addr.json'));
+
+  it('passes on the plain pod recorded on the testbed', () => {
+    expect(() => assertOnlyBaseInterfaces(POD, plain)).not.toThrow();
+  });
+
+  it.each([
+    ['a pod with attachments', live.up, 'net1, net2', 'eth0, lo', 'eth0, lo, net1, net2 (extra net1, net2)'],
+    ['a pod without eth0', plain.filter((i) => i.name !== 'eth0'), 'eth0', 'eth0, lo', 'lo (missing eth0)'],
+    ['the unrenamed recording (recpod0 instead of eth0)', unrenamed, 'recnet1, recnet2, recpod0, eth0', 'eth0, lo', '(extra recnet1, recnet2, recpod0) (missing eth0)'],
+  ])('fails on %s', (_name, ifaces, iface, expected, actual) => {
+    expectFailure(() => assertOnlyBaseInterfaces(POD, ifaces), { iface, expected, actual });
   });
 });
