@@ -100,6 +100,24 @@ export function registerAudit(program: Command, done: (code: ExitCode) => void):
             }
           : {}),
       });
+      // Ctrl-C while a probe pod runs: delete its namespace before exiting
+      // (a second Ctrl-C exits at once and names the cleanup command).
+      let interrupted = false;
+      const onSignal = (): void => {
+        const hint = `\`${PROGRAM} cleanup --run-id ${runId}\``;
+        if (interrupted || !probeNamespace) {
+          if (probeNamespace) process.stderr.write(`\n${PROGRAM}: interrupted; ${hint} removes the node probe namespace\n`);
+          process.exit(130);
+        }
+        interrupted = true;
+        process.stderr.write(`\nInterrupted: deleting the node probe namespace. Ctrl-C again exits now (${hint} removes it).\n`);
+        void probeNamespace
+          .then((ns) => deleteNamespace(kc, ns))
+          .catch(() => undefined)
+          .finally(() => process.exit(130));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let audits: PodAudit[];
       let left: string[] = [];
       try {
@@ -107,9 +125,13 @@ export function registerAudit(program: Command, done: (code: ExitCode) => void):
       } finally {
         const ns = probeNamespace ? await probeNamespace.catch(() => undefined) : undefined;
         if (ns) {
-          await deleteNamespace(kc, ns);
-          left = await waitForNamespacesGone(kc, [ns], namespaceSelector(runId), timeoutsFor('generic').namespaceGone);
+          // Whatever went wrong, the run ends by saying whether its namespace is gone.
+          left = await deleteNamespace(kc, ns)
+            .then(() => waitForNamespacesGone(kc, [ns], namespaceSelector(runId), timeoutsFor('generic').namespaceGone))
+            .catch(() => [ns]);
         }
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       const summary = summarize(audits);
       const nothing = nothingComparedMessage(audits, scope);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor, waitForPodReady } from '../../helpers/k8s/wait.ts';
 import { NETWORKS_ANNOTATION } from '../../helpers/parse/network-selection.ts';
 import { NETWORK_STATUS_ANNOTATION } from '../../helpers/parse/network-status.ts';
-import { cli, kubeClient, newRunId, readReport, reportDir, runNamespaces } from './cli.ts';
+import { cli, kubeClient, newRunId, readReport, reportDir, runNamespaces, spawnCli } from './cli.ts';
 
 // Workloads outside the suite's namespaces, as an operator's cluster has them.
 // Addresses 192.168.1.241-.249: no profile range (local .100-.199, ipvlan
@@ -174,6 +174,27 @@ describe('audit of workload pods: every pod compared, or said why not', () => {
     const ci = await audit(['-n', NS, '--no-node-probe', '--fail-on-unchecked']);
     expect(ci.exitCode, ci.out).toBe(1);
     expect(ci.stderr).toContain('--fail-on-unchecked: 1 pod(s) not checked');
+  });
+
+  it('Ctrl-C while the node probe runs: exits 130 and deletes the probe namespace', async () => {
+    const runId = newRunId('aint');
+    runIds.push(runId);
+    const child = spawnCli(['audit', '--kubeconfig', kubeconfig, '--run-id', runId, '-n', NS]);
+    await waitFor(
+      'the audit to create its node probe namespace',
+      async () => ((await runNamespaces(core, runId)).length > 0 ? { done: true, value: undefined, state: 'created' } : { done: false, state: 'not yet' }),
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+    child.kill('SIGINT');
+    expect(await child.done).toBe(130);
+    await waitFor(
+      'the probe namespace to be gone',
+      async () => {
+        const left = await runNamespaces(core, runId);
+        return left.length === 0 ? { done: true, value: undefined, state: 'gone' } : { done: false, state: left.join(', ') };
+      },
+      { timeoutMs: 120_000 },
+    );
   });
 
   it('left no probe namespace behind, for any audit above', async () => {
