@@ -1,91 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitFor, waitForPodReady } from '../../helpers/k8s/wait.ts';
-import { NETWORK_STATUS_ANNOTATION } from '../../helpers/parse/network-status.ts';
-import { cli, kubeClient, newRunId, readReport, reportDir, runNamespaces, spawnCli } from './cli.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { cli, kubeClient, newRunId, reportDir, runNamespaces, spawnCli } from './cli.ts';
 
-// A "workload" outside the suite's namespaces, as an operator's cluster has.
-const WORKLOAD_NS = 'mc-e2e-workload';
-const NAD = {
-  apiVersion: 'k8s.cni.cncf.io/v1',
-  kind: 'NetworkAttachmentDefinition',
-  metadata: { name: 'macvlan-conf', namespace: WORKLOAD_NS },
-  spec: {
-    config: JSON.stringify({
-      cniVersion: '0.3.0',
-      type: 'macvlan',
-      master: 'mc-seg0',
-      mode: 'bridge',
-      ipam: { type: 'host-local', subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.216', gateway: '192.168.1.1' },
-    }),
-  },
-};
-
-describe('audit of a workload pod, read-only', () => {
-  const kubeconfig = inject('testbedKubeconfig');
-  const { kc, core } = kubeClient(kubeconfig);
-
-  beforeAll(async () => {
-    // A namespace left by an aborted earlier run of this test goes first.
-    await core.deleteNamespace({ name: WORKLOAD_NS }).catch(() => undefined);
-    await waitFor('old workload namespace gone', async () => {
-      const left = (await core.listNamespace()).items.some((n) => n.metadata?.name === WORKLOAD_NS);
-      return left ? { done: false, state: 'still there' } : { done: true, value: undefined, state: 'gone' };
-    }, { timeoutMs: 120_000 });
-    await core.createNamespace({ body: { metadata: { name: WORKLOAD_NS } } });
-    await k8s.KubernetesObjectApi.makeApiClient(kc).create(NAD);
-    await core.createNamespacedPod({
-      namespace: WORKLOAD_NS,
-      body: {
-        metadata: { name: 'app', annotations: { 'k8s.v1.cni.cncf.io/networks': 'macvlan-conf' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: 'localhost/multus-conformance/testpod:1', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
-        },
-      },
-    });
-    await waitForPodReady(kc, WORKLOAD_NS, 'app', 120_000);
-  }, 180_000);
-
-  afterAll(async () => {
-    await core.deleteCollectionNamespacedPod({ namespace: WORKLOAD_NS, gracePeriodSeconds: 0 }).catch(() => undefined);
-    await core.deleteNamespace({ name: WORKLOAD_NS }).catch(() => undefined);
-  });
-
-  it('passes a healthy pod (exit 0)', async () => {
-    const r = await cli(['audit', '--kubeconfig', kubeconfig, '-n', WORKLOAD_NS]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`${WORKLOAD_NS}/app`);
-  });
-
-  it('the audit scenario of a run checks it too', async () => {
-    const dir = reportDir('audit-run');
-    const r = await cli(['run', '--provider', 'local', '--report-dir', dir, '-t', 'audit/']);
-    expect(r.exitCode, r.stderr.slice(-1500)).toBe(0);
-    expect(readReport(dir).get('audit/workload-pods')?.status).toBe('passed');
-  });
-
-  it('reports a status annotation that disagrees with the pod (exit 1), naming pod, interface, expected and actual', async () => {
-    const pod = await core.readNamespacedPod({ namespace: WORKLOAD_NS, name: 'app' });
-    const status = JSON.parse(pod.metadata!.annotations![NETWORK_STATUS_ANNOTATION]!) as { interface?: string; ips?: string[] }[];
-    const net1 = status.find((e) => e.interface === 'net1')!;
-    const real = net1.ips![0]!;
-    net1.ips = ['192.168.1.215'];
-    await core.patchNamespacedPod(
-      { namespace: WORKLOAD_NS, name: 'app', body: [{ op: 'replace', path: '/metadata/annotations/k8s.v1.cni.cncf.io~1network-status', value: JSON.stringify(status) }] },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
-    );
-    const r = await cli(['audit', '--kubeconfig', kubeconfig, '-n', WORKLOAD_NS]);
-    expect(r.exitCode).toBe(1);
-    const out = `${r.stdout}\n${r.stderr}`;
-    expect(out).toContain(`${WORKLOAD_NS}/app`);
-    expect(out).toContain('net1');
-    expect(out).toContain('192.168.1.215');
-    expect(out).toContain(real);
-  });
-});
+// The audit's e2e tests are in audit.test.ts.
 
 describe('cleanup of kept and interrupted runs', () => {
   const kubeconfig = inject('testbedKubeconfig');
