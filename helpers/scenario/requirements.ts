@@ -111,9 +111,10 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       if (can >= 2) return RUN;
       const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
       if (can + fails.length >= 2) return { outcome: 'fail', reason: `needs two nodes that can attach macvlan; ${can} can: ${joined(fails)}` };
-      const unprobed = verdicts.find((v) => v.outcome === 'unprobed');
-      if (unprobed && can + verdicts.filter((v) => v.outcome === 'unprobed').length >= 2) return unprobed;
-      return { outcome: 'skip', reason: `needs two nodes that can attach macvlan on the same segment; the cluster has ${can}` };
+      // `list`: nodes not probed yet may still be able to; fewer than two never can.
+      const unprobed = verdicts.filter((v) => v.outcome === 'unprobed');
+      if (unprobed.length > 0 && can + unprobed.length >= 2) return unprobed[0]!;
+      return { outcome: 'skip', reason: `needs two nodes that can attach macvlan on the same segment; the cluster has ${can + unprobed.length}` };
     }
     case 'external-peer':
       return cluster.profile.externalPeer

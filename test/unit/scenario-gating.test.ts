@@ -286,6 +286,9 @@ describe('selection', () => {
     expect(rows.find((r) => r.id === 'sriov/vf')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/SR-IOV/) });
     expect(rows.find((r) => r.id === 'in-pod/ipvlan')).toMatchObject({ node: 'mc-node', status: 'run', reason: expect.stringMatching(/checked on the node by a probe pod when the run starts/) });
     expect(rows.find((r) => r.id === 'in-pod/whereabouts')).toMatchObject({ status: 'run', reason: expect.stringMatching(/probe pod when the run starts/) });
+    expect(rows.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/the cluster has 1$/) });
+    const twoUnprobed = listScenariosFor(loadSettings({}), cluster({ nodes: [withoutProbe('a'), withoutProbe('b')] }));
+    expect(twoUnprobed.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'run', reason: expect.stringMatching(/checked on the node by a probe pod/) });
   });
 
   it('list shows, per node, what it can decide without a probe', () => {
