@@ -39,6 +39,7 @@ export function addSettingsOptions(cmd: Command): Command {
     .addOption(
       new Option('--multus-install <how>', 'install Multus, or only detect it (never)').choices(MULTUS_INSTALLS).default(DEFAULTS.multusInstall),
     )
+    .option('--node-selector <selector>', 'label selector of the nodes that carry network.master (e.g. a TKG node pool); others are skipped')
     .option('--test-image <ref>', 'image for test and probe pods; needs ip (iproute2 or busybox), ping, sleep (default: from the profile)')
     .option('--config <file>', 'YAML config file with the same settings (flags win)');
 }
@@ -77,6 +78,7 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   teardown: ['teardown'],
   runId: ['runId'],
   testImage: ['testImage'],
+  nodeSelector: ['network', 'nodeSelector'],
 };
 
 /**

@@ -15,6 +15,11 @@ import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor } from '../helpers/scenario/timeouts.ts';
 import { DisruptionLock } from '../helpers/scenario/disruption.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
+import { masterConfigProblem } from '../helpers/capabilities/config-check.ts';
+import { UsageError } from '../helpers/errors.ts';
+import { selectionNeedsMaster } from '../helpers/scenario/list.ts';
+import { attachVerdicts } from '../helpers/scenario/requirements.ts';
+import type { ClusterInfo } from '../helpers/scenario/cluster-info.ts';
 
 const LOCAL_MULTUS_IMAGE = 'localhost/multus-conformance/multus:v4.2.3';
 
@@ -27,6 +32,21 @@ function providerFor(settings: RunSettings): Provider {
     case 'existing':
       return existingProvider;
   }
+}
+
+/** Which nodes the attachment scenarios leave out, and how, for the run's first line (each has its own case too). */
+function scopeNote(info: ClusterInfo): string {
+  if (!info.profile.master) return '';
+  const verdicts = attachVerdicts(info, 'macvlan');
+  const unselected = info.nodes.filter((n) => !n.selected).length;
+  const named = (outcome: string): string[] =>
+    verdicts.filter((v) => v.verdict.outcome === outcome && info.nodes.find((n) => n.name === v.node)?.selected).map((v) => v.node);
+  const parts = [
+    ...(named('skip').length ? [`skipped on ${named('skip').join(', ')}`] : []),
+    ...(named('fail').length ? [`failing on ${named('fail').join(', ')}`] : []),
+    ...(unselected ? [`${unselected} node(s) outside network.nodeSelector`] : []),
+  ];
+  return parts.length ? ` (macvlan on ${info.profile.master}: ${parts.join('; ')})` : '';
 }
 
 /**
@@ -50,13 +70,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     runId: settings.runId,
     image: profile.testImage,
     sriovResource: profile.sriovResource,
+    nodeSelector: settings.network.nodeSelector,
     timeoutMs: timeouts.probe,
   });
+  // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
+  const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
+  if (wrongMaster) throw new UsageError(wrongMaster);
   const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
   project.provide('cluster', info);
   process.stderr.write(
     `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
-      `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s), mode ${settings.mode}\n`,
+      `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,
   );
 
   return async () => {

@@ -9,7 +9,8 @@ interface ScenarioListing {
   id: string;
   title: string;
   area: string;
-  status: 'run' | 'skip' | 'excluded';
+  node?: string;
+  status: 'run' | 'skip' | 'fail' | 'excluded';
   reason?: string;
 }
 
@@ -25,10 +26,11 @@ export function registerList(program: Command, done: (code: ExitCode) => void): 
     if (output === 'json') {
       process.stdout.write(`${JSON.stringify(scenarios, null, 2)}\n`);
     } else {
-      const rows = scenarios.map((s) => [s.status, s.id, s.area, s.title, s.reason ?? '']);
-      process.stdout.write(`${formatTable(['STATUS', 'ID', 'AREA', 'TITLE', 'REASON'], rows)}\n`);
+      const rows = scenarios.map((s) => [s.status, s.id, s.node ?? '', s.area, s.title, s.reason ?? '']);
+      process.stdout.write(`${formatTable(['STATUS', 'ID', 'NODE', 'AREA', 'TITLE', 'REASON'], rows)}\n`);
       const count = (status: string): number => scenarios.filter((s) => s.status === status).length;
-      process.stdout.write(`\n${count('run')} to run, ${count('skip')} skipped, ${count('excluded')} excluded by selection or mode\n`);
+      const failing = count('fail') > 0 ? `, ${count('fail')} would fail before starting` : '';
+      process.stdout.write(`\n${count('run')} to run, ${count('skip')} skipped${failing}, ${count('excluded')} excluded by selection or mode\n`);
     }
     done(EXIT.ok);
   });

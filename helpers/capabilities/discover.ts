@@ -1,9 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
 import pLimit from 'p-limit';
+import { matchesLabels, parseLabelSelector } from '../config/label-selector.ts';
+import { UsageError } from '../errors.ts';
 import { firstLine } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
 import { waitFor, watchSubscription, describePod, StopWaiting } from '../k8s/wait.ts';
 import { renderPodFixture } from '../fixtures/render.ts';
+import { nodeSelectorProblem } from './config-check.ts';
 import { parseProbeOutput } from './probe-output.ts';
 import type { NodeCapabilities } from './types.ts';
 
@@ -20,40 +23,54 @@ export function sriovResourcesOf(allocatable: Record<string, string>, configured
 }
 
 /**
+ * What the node objects alone tell (no probe): name, readiness, whether
+ * network.nodeSelector selects the node, SR-IOV resources. A selector that
+ * matches no node is a UsageError.
+ */
+export function nodeFacts(nodes: readonly k8s.V1Node[], opts: { sriovResource: string; nodeSelector?: string | undefined }): NodeCapabilities[] {
+  const selector = opts.nodeSelector ? parseLabelSelector(opts.nodeSelector) : [];
+  const facts = nodes.map((node, i): NodeCapabilities => ({
+    name: node.metadata?.name ?? `node-${i}`,
+    ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    selected: matchesLabels(selector, node.metadata?.labels ?? {}),
+    sriovResources: sriovResourcesOf(node.status?.allocatable ?? {}, opts.sriovResource),
+  }));
+  const problem = nodeSelectorProblem(facts, opts.nodeSelector);
+  if (problem) throw new UsageError(problem);
+  return facts;
+}
+
+/**
  * Discovers what each node can do: SR-IOV resources from the node object,
- * and CNI files, plugin binaries, network devices and link support from a
- * short-lived privileged probe pod per Ready node (deleted afterwards).
+ * and CNI files, plugin binaries, the node's links and link support from a
+ * short-lived privileged probe pod per Ready node (deleted afterwards). Every
+ * Ready node is probed, selected or not: the health checks cover them all.
+ * A probe that fails leaves `probeError` naming the node and what failed.
  */
 export async function discoverNodes(
   kc: k8s.KubeConfig,
-  opts: { runId: string; image: string; sriovResource: string; timeoutMs: number },
+  opts: { runId: string; image: string; sriovResource: string; nodeSelector?: string | undefined; timeoutMs: number },
 ): Promise<NodeCapabilities[]> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const nodes = (await core.listNode()).items;
+  const facts = nodeFacts((await core.listNode()).items, opts);
   const ns = await createRunNamespace(kc, opts.runId, 'probe');
   try {
     const limit = pLimit(4);
     return await Promise.all(
-      nodes.map((node, i) =>
+      facts.map((caps, i) =>
         limit(async (): Promise<NodeCapabilities> => {
-          const name = node.metadata?.name ?? `node-${i}`;
-          const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-          const caps: NodeCapabilities = {
-            name,
-            ready,
-            sriovResources: sriovResourcesOf(node.status?.allocatable ?? {}, opts.sriovResource),
-          };
-          if (!ready) {
-            caps.probeError = `node ${name} is not Ready`;
-            return caps;
+          if (!caps.ready) return caps;
+          let output: string;
+          try {
+            output = await runProbe(kc, ns, `probe-${i}`, caps.name, opts.image, opts.timeoutMs);
+          } catch (e) {
+            return { ...caps, probeError: firstLine(e) };
           }
           try {
-            const output = await runProbe(kc, ns, `probe-${i}`, name, opts.image, opts.timeoutMs);
-            caps.probe = parseProbeOutput(output);
+            return { ...caps, probe: parseProbeOutput(output) };
           } catch (e) {
-            caps.probeError = firstLine(e);
+            return { ...caps, probeError: `probe pod ${ns}/probe-${i} (fixtures/pods/probe-pod.yaml): ${firstLine(e)}` };
           }
-          return caps;
         }),
       ),
     );
@@ -65,17 +82,28 @@ export async function discoverNodes(
 async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, node: string, image: string, timeoutMs: number): Promise<string> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const body = renderPodFixture<k8s.V1Pod>('probe-pod', { name: podName, node, image });
+  const id = `probe pod ${namespace}/${podName} (fixtures/pods/probe-pod.yaml, image ${image})`;
   await core.createNamespacedPod({ namespace, body });
   await waitFor(
-    `probe pod ${namespace}/${podName} on node ${node}: waiting for it to finish`,
+    `${id} on node ${node}: waiting for it to finish`,
     async () => {
       const pod = await core.readNamespacedPod({ namespace, name: podName });
       const phase = pod.status?.phase;
       if (phase === 'Succeeded') return { done: true, value: pod, state: describePod(pod) };
-      if (phase === 'Failed') throw new StopWaiting(`probe pod on node ${node} failed: ${describePod(pod)}`);
+      if (phase === 'Failed') {
+        const log = await core.readNamespacedPodLog({ namespace, name: podName, container: 'probe' }).catch(() => '');
+        const last = log.trim().split('\n').slice(-3).join(' | ');
+        throw new StopWaiting(`${id} failed: ${terminated(pod) ?? describePod(pod)}${last ? `; last output: ${last}` : ''}`);
+      }
       return { done: false, state: describePod(pod) };
     },
     { timeoutMs, subscribe: watchSubscription(kc, `/api/v1/namespaces/${namespace}/pods`, { fieldSelector: `metadata.name=${podName}` }) },
   );
   return await core.readNamespacedPodLog({ namespace, name: podName, container: 'probe' });
+}
+
+/** How the probe container ended, when the kubelet says (a missing shell is a StartError with exit code 128). */
+function terminated(pod: k8s.V1Pod): string | undefined {
+  const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
+  return t ? `exit code ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}` : undefined;
 }

@@ -1,59 +1,113 @@
+import { parseBusyboxIpAddr, parseIpJsonAddr, type LiveInterface } from '../parse/ip-output.ts';
+import { classifyLinkAdd, type LinkSupport } from './link-support.ts';
+
 /** What the per-node probe pod saw (fixtures/pods/probe-pod.yaml). */
 export interface ProbeResult {
   /** Files in /etc/cni/net.d, in `ls` order (byte order, as the runtime sorts them). */
   cniConfFiles: string[];
   /** sha256 of each file in /opt/cni/bin, by name. */
   cniBinaries: Record<string, string>;
-  /** Network devices of the node's own namespace (/sys/class/net). */
-  netdevs: string[];
+  /** The links of the node's own network namespace, or why they could not be read. */
+  links: NodeLinks;
   macvlan: LinkSupport;
   ipvlan: LinkSupport;
 }
 
-export interface LinkSupport {
-  ok: boolean;
-  /** The kernel's answer when it refused, e.g. "Error: Unknown device type." */
-  error?: string;
+export type NodeLinks = { ok: true; list: LiveInterface[] } | { ok: false; problem: string };
+
+/** One step of the probe script: `== name`, `$ command`, its output, `rc N`. */
+export interface ProbeStep {
+  command: string;
+  output: string[];
+  rc: number;
 }
 
-const SECTIONS = ['conf', 'bin', 'netdev', 'macvlan', 'ipvlan', 'end'] as const;
+const SECTIONS = ['conf', 'bin', 'links', 'netns', 'parent', 'macvlan', 'ipvlan', 'end'] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** Parses the probe's sectioned output; a truncated output is an error, never a partial result. */
-export function parseProbeOutput(text: string): ProbeResult {
-  const lines: Record<Section, string[]> = { conf: [], bin: [], netdev: [], macvlan: [], ipvlan: [], end: [] };
-  let current: Section | undefined;
-  const seen = new Set<Section>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const header = /^== (\w+)$/.exec(line);
+/** The script's steps by name; anything malformed or cut short throws, never a partial result. */
+export function parseProbeSteps(text: string): Map<Section, ProbeStep> {
+  const raw = new Map<Section, string[]>();
+  let current: string[] | undefined;
+  text.split('\n').forEach((line, i) => {
+    const header = /^== (\S+)$/.exec(line.trim());
     if (header) {
       const name = header[1] as Section;
-      if (!SECTIONS.includes(name)) throw new Error(`probe output: unknown section "${name}"`);
-      current = name;
-      seen.add(name);
-      continue;
+      if (!SECTIONS.includes(name)) throw new Error(`probe output line ${i + 1}: unknown section "${header[1]}"`);
+      if (raw.has(name)) throw new Error(`probe output line ${i + 1}: section "${name}" twice`);
+      current = [];
+      raw.set(name, current);
+      return;
     }
-    if (line !== '' && current) lines[current].push(line);
+    if (line.trim() === '') return;
+    if (!current) throw new Error(`probe output line ${i + 1}: text before the first section: ${JSON.stringify(line.slice(0, 80))}`);
+    current.push(line);
+  });
+  const steps = new Map<Section, ProbeStep>();
+  for (const [name, lines] of raw) {
+    if (name === 'end') continue;
+    const command = /^\$ (.*)$/.exec(lines[0] ?? '')?.[1];
+    const rc = /^rc (\d+)$/.exec(lines.at(-1) ?? '')?.[1];
+    if (command === undefined || rc === undefined || lines.length < 2) {
+      throw new Error(`probe output incomplete: section "${name}" lacks its "$ command" or "rc N" line`);
+    }
+    steps.set(name, { command, output: lines.slice(1, -1), rc: Number(rc) });
   }
-  const missing = SECTIONS.filter((s) => !seen.has(s));
+  const required: Section[] = ['conf', 'bin', 'links', 'netns', 'end'];
+  if (steps.get('netns')?.rc === 0) required.push('parent');
+  if (steps.get('parent')?.rc === 0) required.push('macvlan', 'ipvlan');
+  const missing = required.filter((s) => !raw.has(s));
   if (missing.length > 0) throw new Error(`probe output incomplete: missing section(s) ${missing.join(', ')}`);
+  return steps;
+}
+
+/** How a failed step reads in a report: the command, its exit code and its output. */
+export function describeStep(step: ProbeStep): string {
+  const out = step.output.join(' ').trim();
+  return `\`${step.command}\` exited ${step.rc}${out ? `: ${out}` : ' with no output'}`;
+}
+
+/**
+ * Parses the probe's output. The CNI listing must be whole (the health
+ * checks compare it across nodes); the node's links and each link kind get
+ * their own verdict, so one failed command fails only what depends on it.
+ */
+export function parseProbeOutput(text: string): ProbeResult {
+  const steps = parseProbeSteps(text);
+  const conf = steps.get('conf')!;
+  const bin = steps.get('bin')!;
+  for (const step of [conf, bin]) if (step.rc !== 0) throw new Error(`probe command ${describeStep(step)}`);
   const cniBinaries: Record<string, string> = {};
-  for (const l of lines.bin) {
-    const m = /^([0-9a-f]{64})\s+(\S+)$/.exec(l);
+  for (const l of bin.output) {
+    const m = /^([0-9a-f]{64})\s+(\S+)$/.exec(l.trim());
     if (!m) throw new Error(`probe output: bad sha256sum line "${l}"`);
     cniBinaries[m[2]!] = m[1]!;
   }
   return {
-    cniConfFiles: lines.conf,
+    cniConfFiles: conf.output.map((l) => l.trim()),
     cniBinaries,
-    netdevs: lines.netdev,
-    macvlan: linkSupport(lines.macvlan),
-    ipvlan: linkSupport(lines.ipvlan),
+    links: nodeLinks(steps.get('links')!),
+    macvlan: kernelSupport(steps, 'macvlan'),
+    ipvlan: kernelSupport(steps, 'ipvlan'),
   };
 }
 
-function linkSupport(lines: string[]): LinkSupport {
-  if (lines.includes('ok')) return { ok: true };
-  return { ok: false, error: lines.join(' ') || 'no output' };
+function nodeLinks(step: ProbeStep): NodeLinks {
+  if (step.rc !== 0) return { ok: false, problem: `probe command ${describeStep(step)}` };
+  const text = step.output.join('\n');
+  try {
+    const list = text.trim().startsWith('[') ? parseIpJsonAddr(text) : parseBusyboxIpAddr(text);
+    return { ok: true, list };
+  } catch (e) {
+    return { ok: false, problem: `probe command \`${step.command}\`: unreadable output: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** The kind's own step decides, unless the private namespace or its veth parent could not be made. */
+function kernelSupport(steps: Map<Section, ProbeStep>, kind: 'macvlan' | 'ipvlan'): LinkSupport {
+  for (const prerequisite of ['netns', 'parent'] as const) {
+    const step = steps.get(prerequisite)!;
+    if (step.rc !== 0) return { status: 'failed', command: step.command, problem: describeStep(step) };
+  }
+  return classifyLinkAdd(steps.get(kind)!);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { labelSelectorProblem } from './label-selector.ts';
 import { patternProblem } from './selection.ts';
 
 export const PROVIDERS = ['local', 'kind', 'existing'] as const;
@@ -56,6 +57,11 @@ const testPattern = z.string().superRefine((p, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+const labelSelector = z.string().superRefine((s, ctx) => {
+  const problem = labelSelectorProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be a label selector such as "pool=multus": ${problem}` });
+});
+
 const seconds = z.union([
   z.number().int().positive(),
   z.string().transform((s, ctx) => {
@@ -87,6 +93,8 @@ const NetworkSchema = z.strictObject({
   rangeStart: ipAddress.optional(),
   rangeEnd: ipAddress.optional(),
   gateway: ipAddress.optional(),
+  // The nodes that should carry the master (TKG node pools): the run is narrowed to them.
+  nodeSelector: labelSelector.optional(),
 });
 
 const KindSchema = z.strictObject({

@@ -25,6 +25,8 @@ export interface ClusterInfo {
   serverVersion: string;
   multus: MultusInfo;
   nodes: NodeCapabilities[];
+  /** network.nodeSelector: nodes outside it skip the attachment scenarios. */
+  nodeSelector?: string;
   /** The test pod image could not be used for probes: the reason. */
   probeProblem?: string;
 }
@@ -56,5 +58,6 @@ export function buildClusterInfo(
     serverVersion: facts.serverVersion,
     multus: facts.multus,
     nodes: facts.nodes,
+    ...(settings.network.nodeSelector ? { nodeSelector: settings.network.nodeSelector } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { AttachedPod } from './attached-pod.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import type { Timeouts } from './timeouts.ts';
+import { nodesFor } from './requirements.ts';
 
 export interface PodOptions {
   /** Value of k8s.v1.cni.cncf.io/networks; no annotation when absent. */
@@ -29,6 +30,23 @@ export interface PodFailure {
   pod: k8s.V1Pod;
   /** The failure event that showed the provoked cause, split into wrapper and error part. */
   cause: EventError;
+}
+
+/**
+ * Pods with attachments go to nodes that can attach them (the master is there
+ * and up, inside network.nodeSelector): without this, the scheduler could put
+ * one on a node the run skipped, and its failure would blame Multus.
+ */
+function attachAffinity(cluster: ClusterInfo): k8s.V1Affinity | undefined {
+  const nodes = nodesFor(cluster, 'macvlan').nodes;
+  if (nodes.length === 0 || nodes.length === cluster.nodes.length) return undefined;
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: nodes }] }],
+      },
+    },
+  };
 }
 
 /**
@@ -88,6 +106,10 @@ export class ScenarioEnv {
     body.metadata = { ...body.metadata, namespace: opts.namespace ?? this.ns };
     if (opts.networks !== undefined) body.metadata.annotations = { [NETWORKS_ANNOTATION]: opts.networks };
     if (opts.node) body.spec!.nodeName = opts.node;
+    else if (opts.networks !== undefined) {
+      const affinity = attachAffinity(this.cluster);
+      if (affinity) body.spec!.affinity = affinity;
+    }
     if (opts.resources) {
       const c = body.spec!.containers[0]!;
       c.resources = { requests: { ...c.resources?.requests, ...opts.resources }, limits: { ...opts.resources } };

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { RunSettings } from '../config/settings.ts';
 import { compileSelection, isSelected } from '../config/selection.ts';
-import { sriovResourcesOf } from '../capabilities/discover.ts';
+import { nodeFacts } from '../capabilities/discover.ts';
+import { UsageError } from '../errors.ts';
 import { loadProfile } from '../fixtures/profile.ts';
 import { checkReachable, loadKubeConfig } from '../k8s/client.ts';
 import { detectMultus } from '../multus/detect.ts';
@@ -10,7 +11,8 @@ import { kubeconfigPath } from '../providers/existing.ts';
 import { kindContext, kindKubeconfigPath } from '../providers/kind.ts';
 import { CATALOG, levelIncluded } from './catalog.ts';
 import { buildClusterInfo, type ClusterInfo } from './cluster-info.ts';
-import { unmet, type Requirement } from './requirements.ts';
+import type { Requirement } from './requirements.ts';
+import { caseName, targetsOf } from './targets.ts';
 
 /** Where the local testbed writes its kubeconfig (scripts/testbed/lib.sh). */
 const LOCAL_KUBECONFIG = '/var/lib/multus-conformance/admin.conf';
@@ -19,50 +21,55 @@ export interface ListedScenario {
   id: string;
   title: string;
   area: string;
-  status: 'run' | 'skip' | 'excluded';
+  /** Per-node scenarios: one row per node. */
+  node?: string;
+  /** `fail`: the run would fail this case before it starts (what is wrong is in the reason). */
+  status: 'run' | 'skip' | 'fail' | 'excluded';
   reason?: string;
 }
 
-// Node facts only a probe pod can tell; `list` creates nothing, so these are
-// decided when the run starts.
-const PROBED: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes']);
-
 /**
- * What a run with these settings would do: each catalog scenario as run,
- * skip (with the reason) or excluded (by --test). With cluster facts read
- * without probing, requirements that need no probe are evaluated too.
+ * What a run with these settings would do: each catalog scenario (per-node
+ * ones once per node) as run, skip or fail (with the reason) or excluded (by
+ * --test). With cluster facts read without probing, everything that needs
+ * no probe pod is decided the way the run decides it (targets.ts); what only
+ * the probe can tell is marked run, with a reason saying what the run checks
+ * first.
  */
 export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | undefined): ListedScenario[] {
   const selection = compileSelection(settings.tests);
-  return CATALOG.map((def): ListedScenario => {
+  return CATALOG.flatMap((def): ListedScenario[] => {
     const base = { id: def.id, title: def.title, area: def.area };
-    if (!isSelected(selection, def.id, `${def.id}: ${def.title}`)) return { ...base, status: 'excluded', reason: 'not selected by --test' };
-    if (!levelIncluded(def.level, settings.mode)) {
-      return { ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` };
-    }
     if (!cluster) {
+      if (!isSelected(selection, def.id, caseName(def, undefined))) return [{ ...base, status: 'excluded', reason: 'not selected by --test' }];
+      if (!levelIncluded(def.level, settings.mode)) return [{ ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` }];
       return def.requires.length > 0
-        ? { ...base, status: 'run', reason: 'cluster not readable now: requirements are checked when the run starts' }
-        : { ...base, status: 'run' };
+        ? [{ ...base, status: 'run', reason: 'cluster not readable now: requirements are checked when the run starts' }]
+        : [{ ...base, status: 'run' }];
     }
-    const deferred: string[] = [];
-    for (const req of def.requires) {
-      if (PROBED.has(req)) {
-        deferred.push(req);
-        continue;
+    return targetsOf(def, cluster).map(({ node, verdict }): ListedScenario => {
+      const row = { ...base, ...(node ? { node } : {}) };
+      if (!isSelected(selection, def.id, caseName(def, node))) return { ...row, status: 'excluded', reason: 'not selected by --test' };
+      switch (verdict.outcome) {
+        case 'run':
+          return { ...row, status: 'run' };
+        case 'unprobed':
+          return { ...row, status: 'run', reason: verdict.reason };
+        case 'skip':
+        case 'fail':
+          return { ...row, status: verdict.outcome, reason: verdict.reason };
       }
-      const reason = unmet(req, cluster);
-      if (reason) return { ...base, status: 'skip', reason };
-    }
-    return deferred.length > 0
-      ? { ...base, status: 'run', reason: `${deferred.join(', ')}: checked on each node by a probe pod when the run starts` }
-      : { ...base, status: 'run' };
+    });
   });
 }
 
 /** `list`: reads the cluster the settings point at when it can, then lists. */
 export async function listScenarios(settings: RunSettings): Promise<ListedScenario[]> {
-  const cluster = await readOnlyCluster(settings).catch(() => undefined);
+  const cluster = await readOnlyCluster(settings).catch((e: unknown) => {
+    // A cluster that cannot be read is listed without its facts; a setting its facts prove wrong is an error, as in `run`.
+    if (e instanceof UsageError) throw e;
+    return undefined;
+  });
   return listScenariosFor(settings, cluster);
 }
 
@@ -79,12 +86,10 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
   const serverVersion = await checkReachable(kc);
   const multus = await detectMultus(kc);
   const profile = loadProfile(settings);
-  const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items.map((n) => ({
-    name: n.metadata?.name ?? '',
-    ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-    probeError: 'not probed by list',
-    sriovResources: sriovResourcesOf(n.status?.allocatable ?? {}, profile.sriovResource),
-  }));
+  const nodes = nodeFacts((await kc.makeApiClient(k8s.CoreV1Api).listNode()).items, {
+    sriovResource: profile.sriovResource,
+    nodeSelector: settings.network.nodeSelector,
+  });
   return buildClusterInfo(settings, { kubeconfig, context, profile, serverVersion, multus, nodes });
 }
 
@@ -96,4 +101,14 @@ export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string
   const selection = compileSelection(settings.tests);
   const areas = new Set(CATALOG.filter((d) => isSelected(selection, d.id, `${d.id}: ${d.title}`)).map((d) => d.area));
   return [...areas].map((a) => `suites/${a}.test.ts`);
+}
+
+const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'two-nodes']);
+
+/** Whether a scenario this run selects (by --test and mode) attaches links to network.master. */
+export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode'>): boolean {
+  const selection = compileSelection(settings.tests);
+  return CATALOG.some(
+    (d) => isSelected(selection, d.id, caseName(d, undefined)) && levelIncluded(d.level, settings.mode) && d.requires.some((r) => NEEDS_MASTER.has(r)),
+  );
 }

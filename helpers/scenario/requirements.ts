@@ -1,7 +1,10 @@
 import type { ClusterInfo } from './cluster-info.ts';
+import { attachVerdict, sriovVerdict, type AttachSettings, type LinkKind, type NodeVerdict } from '../capabilities/node-verdict.ts';
 import type { NodeCapabilities } from '../capabilities/types.ts';
 
-/** What a scenario needs from the cluster; each unmet one is a skip with its reason. */
+export type { NodeVerdict } from '../capabilities/node-verdict.ts';
+
+/** What a scenario needs from the cluster; each unmet one is a skip, or a failure, with its reason. */
 export type Requirement =
   | 'multus'
   | 'macvlan'
@@ -14,66 +17,133 @@ export type Requirement =
   | 'tkg'
   | 'disruptive';
 
+const RUN: NodeVerdict = { outcome: 'run' };
+
+export function attachSettingsOf(cluster: Pick<ClusterInfo, 'profile' | 'nodeSelector'>): AttachSettings {
+  return { master: cluster.profile.master, nodeSelector: cluster.nodeSelector };
+}
+
+/** Each node's verdict for pods with a `kind` link on the master. */
+export function attachVerdicts(cluster: ClusterInfo, kind: LinkKind): { node: string; verdict: NodeVerdict }[] {
+  const settings = attachSettingsOf(cluster);
+  return cluster.nodes.map((n) => ({ node: n.name, verdict: attachVerdict(n, kind, settings) }));
+}
+
 /** Nodes that can run pods with a secondary link of this kind, or why none can. */
-export function nodesFor(cluster: ClusterInfo, kind: 'macvlan' | 'ipvlan'): { nodes: string[]; reason?: string } {
-  const master = cluster.profile.master;
-  if (!master) {
-    return { nodes: [], reason: `no master interface configured for profile ${cluster.profileName}: set network.master` };
-  }
-  const reasons: string[] = [];
-  const nodes: string[] = [];
-  for (const n of cluster.nodes) {
-    const why = nodeCannot(n, kind, master);
-    if (why) reasons.push(`node ${n.name}: ${why}`);
-    else nodes.push(n.name);
-  }
-  return nodes.length > 0 ? { nodes } : { nodes, reason: reasons.join('; ') || 'the cluster has no nodes' };
+export function nodesFor(cluster: ClusterInfo, kind: LinkKind): { nodes: string[]; reason?: string } {
+  const gate = attachGate(cluster, kind);
+  const nodes = attachVerdicts(cluster, kind).filter((v) => v.verdict.outcome === 'run').map((v) => v.node);
+  return gate.outcome === 'run' ? { nodes } : { nodes, reason: gate.reason };
 }
 
-function nodeCannot(n: NodeCapabilities, kind: 'macvlan' | 'ipvlan', master: string): string | undefined {
-  if (!n.probe) return `capabilities unknown (${n.probeError ?? 'probe did not run'})`;
-  if (!(kind in n.probe.cniBinaries)) return `CNI plugin binary /opt/cni/bin/${kind} missing`;
-  const support = n.probe[kind];
-  if (!support.ok) return `node kernel lacks ${kind} (creating a ${kind} link failed: ${support.error ?? 'unknown error'})`;
-  if (!n.probe.netdevs.includes(master)) return `master interface ${master} does not exist on the node`;
-  return undefined;
+function noMaster(cluster: ClusterInfo): NodeVerdict | undefined {
+  return cluster.profile.master
+    ? undefined
+    : { outcome: 'skip', reason: `no master interface configured for profile ${cluster.profileName}: set network.master` };
 }
 
-/** Why the cluster cannot meet a requirement, or undefined when it can. */
-export function unmet(req: Requirement, cluster: ClusterInfo): string | undefined {
+const SHOWN = 5;
+
+/** Several nodes' reasons in one line; a long list is cut, saying how many more there are. */
+function joined(reasons: string[]): string {
+  const more = reasons.length - SHOWN;
+  return `${reasons.slice(0, SHOWN).join('; ')}${more > 0 ? `; and ${more} more node(s)` : ''}`;
+}
+
+/**
+ * A scenario that places its pods on any capable node: it runs when one
+ * node can; when none can, a failed node makes it fail (its probe failed,
+ * its master is down or missing inside the selection) rather than skip.
+ */
+function attachGate(cluster: ClusterInfo, kind: LinkKind): NodeVerdict {
+  const none = noMaster(cluster);
+  if (none) return none;
+  const verdicts = attachVerdicts(cluster, kind).map((v) => v.verdict);
+  if (verdicts.some((v) => v.outcome === 'run')) return RUN;
+  const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
+  if (fails.length > 0) return { outcome: 'fail', reason: joined(fails) };
+  const unprobed = verdicts.find((v) => v.outcome === 'unprobed');
+  if (unprobed) return unprobed;
+  const skips = verdicts.flatMap((v) => (v.outcome === 'skip' ? [v.reason] : []));
+  return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : 'the cluster has no nodes' };
+}
+
+/** The nodes pods of macvlan scenarios land on; binaries they need must be there. */
+function macvlanNodes(cluster: ClusterInfo): NodeCapabilities[] {
+  const names = new Set(nodesFor(cluster, 'macvlan').nodes);
+  return cluster.nodes.filter((n) => names.has(n.name));
+}
+
+function pluginGate(cluster: ClusterInfo, needed: string[], reason: (n: NodeCapabilities) => string): NodeVerdict {
+  const candidates = macvlanNodes(cluster);
+  const scope = candidates.length > 0 ? candidates : cluster.nodes.filter((n) => n.selected && n.ready);
+  if (scope.some((n) => !n.probe && !n.probeError)) {
+    return { outcome: 'unprobed', reason: `${needed.join(', ')} in /opt/cni/bin: checked on each node by a probe pod when the run starts` };
+  }
+  const lacking = scope.find((n) => n.probe && needed.some((b) => !(b in n.probe!.cniBinaries)));
+  return lacking ? { outcome: 'skip', reason: reason(lacking) } : RUN;
+}
+
+/** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
+export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   switch (req) {
     case 'multus':
-      return cluster.multus.daemonSet ? undefined : 'Multus is not installed on the cluster';
+      return cluster.multus.daemonSet ? RUN : { outcome: 'skip', reason: 'Multus is not installed on the cluster' };
     case 'macvlan':
     case 'ipvlan':
-      return nodesFor(cluster, req).reason;
-    case 'static-ipam': {
-      const lacking = cluster.nodes.filter((n) => n.probe && !('static' in n.probe.cniBinaries && 'tuning' in n.probe.cniBinaries));
-      return lacking.length > 0 ? `node ${lacking[0]!.name}: CNI plugins static and tuning are needed in /opt/cni/bin` : undefined;
-    }
-    case 'whereabouts': {
-      const lacking = cluster.nodes.find((n) => !n.probe || !('whereabouts' in n.probe.cniBinaries));
-      return lacking
-        ? `whereabouts IPAM is not installed: node ${lacking.name} has no /opt/cni/bin/whereabouts${lacking.probe ? '' : ` (${lacking.probeError ?? 'not probed'})`}`
-        : undefined;
-    }
+      return attachGate(cluster, req);
+    case 'static-ipam':
+      return pluginGate(cluster, ['static', 'tuning'], (n) => `node ${n.name}: CNI plugins static and tuning are needed in /opt/cni/bin`);
+    case 'whereabouts':
+      return pluginGate(cluster, ['whereabouts'], (n) => `whereabouts IPAM is not installed: node ${n.name} has no /opt/cni/bin/whereabouts`);
     case 'sriov': {
       const capable = cluster.nodes.filter((n) => Object.keys(n.sriovResources).length > 0);
       return capable.length > 0
-        ? undefined
-        : `no node advertises an SR-IOV resource in status.allocatable (looked for ${cluster.profile.sriovResource} and names containing "sriov")`;
+        ? RUN
+        : {
+            outcome: 'skip',
+            reason: `no node advertises an SR-IOV resource in status.allocatable (looked for ${cluster.profile.sriovResource} and names containing "sriov")`,
+          };
     }
     case 'two-nodes': {
-      const mv = nodesFor(cluster, 'macvlan');
-      return mv.nodes.length >= 2 ? undefined : `needs two nodes that can attach macvlan on the same segment; the cluster has ${mv.nodes.length}`;
+      const verdicts = attachVerdicts(cluster, 'macvlan').map((v) => v.verdict);
+      const can = verdicts.filter((v) => v.outcome === 'run').length;
+      if (can >= 2) return RUN;
+      const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
+      if (can + fails.length >= 2) return { outcome: 'fail', reason: `needs two nodes that can attach macvlan; ${can} can: ${joined(fails)}` };
+      // `list`: nodes not probed yet may still be able to; fewer than two never can.
+      const unprobed = verdicts.filter((v) => v.outcome === 'unprobed');
+      if (unprobed.length > 0 && can + unprobed.length >= 2) return unprobed[0]!;
+      return { outcome: 'skip', reason: `needs two nodes that can attach macvlan on the same segment; the cluster has ${can + unprobed.length}` };
     }
     case 'external-peer':
       return cluster.profile.externalPeer
-        ? undefined
-        : `no external host on the master's L2 segment is configured for profile ${cluster.profileName} (set externalPeer.netns)`;
+        ? RUN
+        : { outcome: 'skip', reason: `no external host on the master's L2 segment is configured for profile ${cluster.profileName} (set externalPeer.netns)` };
     case 'tkg':
-      return cluster.multus.carvelPackaging ? undefined : 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served';
+      return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':
-      return cluster.mode === 'full' ? undefined : `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)`;
+      return cluster.mode === 'full' ? RUN : { outcome: 'skip', reason: `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)` };
   }
+}
+
+/**
+ * All requirements together: the first that skips or fails decides, in the
+ * order the scenario lists them; a requirement only a probe can decide
+ * (`list`) comes after every definite answer.
+ */
+export function gateAll(reqs: readonly Requirement[], cluster: ClusterInfo): NodeVerdict {
+  let unprobed: NodeVerdict | undefined;
+  for (const req of reqs) {
+    const v = gate(req, cluster);
+    if (v.outcome === 'skip' || v.outcome === 'fail') return v;
+    if (v.outcome === 'unprobed') unprobed ??= v;
+  }
+  return unprobed ?? RUN;
+}
+
+/** Why the cluster cannot meet a requirement (skip or failure), or undefined when it can. */
+export function unmet(req: Requirement, cluster: ClusterInfo): string | undefined {
+  const v = gate(req, cluster);
+  return v.outcome === 'run' ? undefined : v.reason;
 }

@@ -3,41 +3,17 @@ import { join } from 'node:path';
 import { inject, test, type TestContext } from 'vitest';
 import { compileSelection, isSelected } from '../config/selection.ts';
 import { firstLine } from '../k8s/client.ts';
-import { byId, levelIncluded, type ScenarioDef } from './catalog.ts';
+import { byId, type ScenarioDef } from './catalog.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import { ScenarioEnv } from './env.ts';
-import { nodesFor, unmet } from './requirements.ts';
+import { CapabilityFailure } from '../capabilities/node-verdict.ts';
+import { caseName, targetsOf } from './targets.ts';
 import { SkipScenario } from './skip.ts';
 import { DisruptionLock } from './disruption.ts';
 
+export { caseName, scenarioGate, skipReason, targetsOf, type Target } from './targets.ts';
+
 export type ScenarioBody = (env: ScenarioEnv, node: string | undefined) => Promise<void>;
-
-/** The test case name: id, title and, for per-node scenarios, the node. */
-export function caseName(def: ScenarioDef, node: string | undefined): string {
-  return `${def.id}: ${def.title}${node ? ` [node=${node}]` : ''}`;
-}
-
-/** Why this scenario is skipped on this cluster, or undefined when it runs. */
-export function skipReason(def: ScenarioDef, cluster: ClusterInfo): string | undefined {
-  if (!levelIncluded(def.level, cluster.mode)) {
-    return `mode ${cluster.mode} leaves out ${def.level} scenarios (use --mode ${def.level === 'disruptive' ? 'full' : 'non-disruptive'})`;
-  }
-  for (const req of def.requires) {
-    const reason = unmet(req, cluster);
-    if (reason) return reason;
-  }
-  return undefined;
-}
-
-/** The nodes a per-node scenario runs on; one unnamed case when none can (it then skips). */
-export function targetsOf(def: ScenarioDef, cluster: ClusterInfo): (string | undefined)[] {
-  if (!def.perNode) return [undefined];
-  const nodes =
-    def.perNode === 'sriov'
-      ? cluster.nodes.filter((n) => Object.keys(n.sriovResources).length > 0).map((n) => n.name)
-      : nodesFor(cluster, def.perNode).nodes;
-  return nodes.length > 0 ? nodes : [undefined];
-}
 
 function slugOf(def: ScenarioDef, node: string | undefined): string {
   return `${def.id.replace('/', '-')}${node ? `-${node}` : ''}`;
@@ -67,15 +43,16 @@ export function scenario(id: string, body: ScenarioBody): void {
   const cluster = inject('cluster');
   const selection = compileSelection(cluster.tests);
   const lock = new DisruptionLock(cluster.runId);
-  for (const node of targetsOf(def, cluster)) {
+  for (const { node, verdict } of targetsOf(def, cluster)) {
     const name = caseName(def, node);
     if (!isSelected(selection, def.id, name)) continue;
     test.concurrent(name, async (ctx) => {
-      const reason = skipReason(def, cluster);
-      if (reason) {
-        await ctx.annotate(reason, 'skip-reason');
-        ctx.skip(reason);
+      if (verdict.outcome === 'skip') {
+        await ctx.annotate(verdict.reason, 'skip-reason');
+        ctx.skip(verdict.reason);
       }
+      // A probe that failed, a selected node without its master, a master that is down: the case fails, never skips.
+      if (verdict.outcome !== 'run' && verdict.outcome !== 'skip') throw new CapabilityFailure(verdict.reason);
       await ctx.annotate(def.rule, 'rule');
       const run = async (): Promise<string | undefined> => {
         const env = await ScenarioEnv.create(cluster, slugOf(def, node));
