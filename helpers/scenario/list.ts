@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { RunSettings } from '../config/settings.ts';
-import { compileSelection, isSelected } from '../config/selection.ts';
+import { compileSelection, scenarioSelected } from '../config/selection.ts';
 import { sriovResourcesOf } from '../capabilities/discover.ts';
 import { loadProfile } from '../fixtures/profile.ts';
 import { checkReachable, loadKubeConfig } from '../k8s/client.ts';
@@ -36,7 +36,7 @@ export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | u
   const selection = compileSelection(settings.tests);
   return CATALOG.map((def): ListedScenario => {
     const base = { id: def.id, title: def.title, area: def.area };
-    if (!isSelected(selection, def.id, `${def.id}: ${def.title}`)) return { ...base, status: 'excluded', reason: 'not selected by --test' };
+    if (!scenarioSelected(selection, def)) return { ...base, status: 'excluded', reason: 'not selected by --test' };
     if (!levelIncluded(def.level, settings.mode)) {
       return { ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` };
     }
@@ -94,6 +94,6 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
  */
 export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string[] {
   const selection = compileSelection(settings.tests);
-  const areas = new Set(CATALOG.filter((d) => isSelected(selection, d.id, `${d.id}: ${d.title}`)).map((d) => d.area));
+  const areas = new Set(CATALOG.filter((d) => scenarioSelected(selection, d)).map((d) => d.area));
   return [...areas].map((a) => `suites/${a}.test.ts`);
 }

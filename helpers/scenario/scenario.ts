@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, test, type TestContext } from 'vitest';
-import { compileSelection, isSelected } from '../config/selection.ts';
+import { compileSelection, scenarioSelected } from '../config/selection.ts';
 import { firstLine } from '../k8s/client.ts';
 import { byId, levelIncluded, type ScenarioDef } from './catalog.ts';
 import type { ClusterInfo } from './cluster-info.ts';
@@ -66,10 +66,11 @@ export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = inject('cluster');
   const selection = compileSelection(cluster.tests);
+  // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
+  if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
   for (const node of targetsOf(def, cluster)) {
     const name = caseName(def, node);
-    if (!isSelected(selection, def.id, name)) continue;
     test.concurrent(name, async (ctx) => {
       const reason = skipReason(def, cluster);
       if (reason) {
