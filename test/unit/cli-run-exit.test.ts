@@ -225,6 +225,7 @@ describe('a lost cluster', () => {
 import { startApiMonitor, watchApiLostFor } from ${mod('k8s/api-lost.ts')};
 import { recordRunCluster } from ${mod('scenario/run-state.ts')};
 import { timeoutsFor } from ${mod('scenario/timeouts.ts')};
+import { DisruptionLock } from ${mod('scenario/disruption.ts')};
 export default async function setup(project) {
   const kc = loadKubeConfig({ kubeconfig: ${JSON.stringify(kubeconfig)} });
   recordRunCluster(${JSON.stringify(runId)}, { kubeconfig: ${JSON.stringify(kubeconfig)}, context: 'ctx' });
@@ -237,6 +238,7 @@ export default async function setup(project) {
     timeouts: { ...timeoutsFor('generic'), apiLost: 300 }, serverVersion: 'v1.34.4',
     multus: { daemonSet: 'kube-system/kube-multus-ds', ready: 1, desired: 1 }, nodes: [],
   });
+  return () => DisruptionLock.remove(${JSON.stringify(runId)});
 }`;
     // The real scenario wrapper, on two catalog scenarios that need nothing from the nodes.
     const test = `import { scenario } from ${mod('scenario/scenario.ts')};
