@@ -181,7 +181,8 @@ describe('a run that stops before any scenario', () => {
 describe('-t: list and run agree', () => {
   it('a title match anchored at its end (a per-node scenario\'s case name ends in [node=…]) runs what list shows', async () => {
     const listed = JSON.parse((await cli(['list', '--provider', 'local', '--mode', 'non-disruptive', '-t', 'routes$', '-o', 'json'])).stdout) as Array<{ id: string; status: string }>;
-    const selected = listed.filter((s) => s.status !== 'excluded').map((s) => s.id);
+    // One row per node for per-node scenarios: the report has one entry per scenario id.
+    const selected = [...new Set(listed.filter((s) => s.status !== 'excluded').map((s) => s.id))];
     expect(selected).toContain('in-pod/macvlan');
     const dir = reportDir('select');
     const r = await cli(['run', '--provider', 'local', '--mode', 'non-disruptive', '-t', 'routes$', '--report-dir', dir]);
