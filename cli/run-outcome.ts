@@ -66,7 +66,8 @@ export function decideRun(f: RunFacts): RunVerdict {
       message: `lost the cluster: ${f.clusterLost}; no scenario was started after that. When it is back: ${f.cleanupCommand}`,
     });
   }
-  if (f.setupError) {
+  // A setup cut short by the loss says nothing the loss does not say already.
+  if (f.setupError && !(f.clusterLost && f.setupError.type === 'ClusterLost')) {
     add(f.setupError.usage ? EXIT.usage : EXIT.failed, {
       id: 'run/setup',
       title: 'the cluster, Multus and the node probes are ready',
