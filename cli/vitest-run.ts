@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TestRunResult } from 'vitest/node';
-import { postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
+import { discardReport, postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
 import { redact } from '../helpers/report/redact.ts';
 import type { RunProblem } from '../helpers/report/run-problems.ts';
 import { SummaryReporter } from '../helpers/report/summary-reporter.ts';
@@ -59,6 +59,12 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   const { createVitest } = await import('vitest/node');
   for (const file of [opts.junitFile, opts.jsonFile]) mkdirSync(dirname(file), { recursive: true });
   const staged = { junit: stagingPath(opts.junitFile), json: stagingPath(opts.jsonFile) };
+  // A second Ctrl-C exits at once: leave no half-written report behind (the earlier one stays).
+  const discard = (): void => {
+    discardReport(staged.junit);
+    discardReport(staged.json);
+  };
+  process.on('exit', discard);
   const summary = new SummaryReporter({
     reportFiles: { JUnit: opts.junitFile, JSON: opts.jsonFile },
     showProject: opts.showProject ?? false,
@@ -119,6 +125,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
       postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems });
       publishReport(staged.junit, opts.junitFile);
       publishReport(staged.json, opts.jsonFile);
+      process.off('exit', discard);
     },
   };
 }
@@ -147,7 +154,7 @@ export function printProblems(problems: readonly RunProblem[]): void {
 
 /**
  * Runs the projects, publishes the reports and maps the outcome to an exit
- * code (selftest; `run` adds the run's own facts, see commands/run.ts).
+ * code (selftest; `run` adds the run's own facts, see conformance-run.ts).
  */
 export async function runProjects(opts: VitestRunOptions): Promise<ExitCode> {
   const run = await runVitest(opts);
