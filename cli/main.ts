@@ -7,7 +7,7 @@ import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { registerValidate } from './commands/validate.ts';
-import { EXIT, PROGRAM, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
+import { EXIT, EXIT_CODES_HELP, PROGRAM, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
 import { REPO_ROOT } from './paths.ts';
 
 function version(): string {
@@ -23,10 +23,7 @@ export function buildProgram(done: (code: ExitCode) => void): Command {
     // Errors are printed by main() as one line; commander would print its own.
     .configureOutput({ outputError: () => {} })
     .exitOverride();
-  program.addHelpText(
-    'after',
-    '\nExit codes: 0 all passed (skips allowed), 1 a scenario failed or validate found errors, 2 usage, config or cluster-access error.',
-  );
+  program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
   registerRun(program, done);
   registerList(program, done);
   registerValidate(program, done);

@@ -56,6 +56,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--json-file <file>', 'JSON report (default: <report-dir>/report.json)')
     .option('--keep', 'keep namespaces and pods for debugging', false)
     .option('--teardown', 'delete the cluster afterwards (local, kind)', false)
+    .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
+    .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)
     .option('--run-id <id>', 'run id used in labels and namespace names (default: random 8 hex characters)');
 }
 
@@ -76,6 +78,8 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   jsonFile: ['jsonFile'],
   keep: ['keep'],
   teardown: ['teardown'],
+  failOnSkip: ['failOnSkip'],
+  minPassed: ['minPassed'],
   runId: ['runId'],
   testImage: ['testImage'],
   nodeSelector: ['network', 'nodeSelector'],

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TestModule, TestRunResult } from 'vitest/node';
-import { postProcessReports } from '../helpers/report/post-process.ts';
+import type { TestRunResult } from 'vitest/node';
+import { discardReport, postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
 import { redact } from '../helpers/report/redact.ts';
+import type { RunProblem } from '../helpers/report/run-problems.ts';
 import { SummaryReporter } from '../helpers/report/summary-reporter.ts';
-import { EXIT, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
+import { isUsageError, printErrorLine, type ExitCode } from './errors.ts';
+import { decideRun } from './run-outcome.ts';
 import { REPO_ROOT, VITEST_CONFIG } from './paths.ts';
 
 export interface VitestRunOptions {
@@ -24,19 +26,45 @@ export interface VitestRunOptions {
   configFile?: string;
 }
 
+type ErrorFact = { usage: boolean; message: string; type: string };
+
+/** What happened, in numbers and errors; decideRun (run-outcome.ts) turns it into an exit code. */
+export interface VitestOutcome {
+  passed: number;
+  failed: number;
+  skipped: number;
+  moduleErrors: number;
+  setupError?: ErrorFact;
+  lateErrors: ErrorFact[];
+  interrupted: boolean;
+}
+
+export interface VitestRun {
+  outcome: VitestOutcome;
+  /** Finishes the reports with these run-level problems and moves them into place. */
+  publish(problems: readonly RunProblem[]): void;
+}
+
 /**
- * Runs vitest in this process with the junit, json and summary reporters and
- * turns the outcome into an exit code: 0 all passed (skips allowed), 1 a test
- * failed or errored, 2 the global setup rejected the input or could not reach
- * the cluster (UsageError / ClusterAccessError, printed as one line).
+ * Runs vitest in this process with the junit, json and summary reporters.
+ * The reports are written under temporary names and published only by
+ * `publish`, once the caller knows the run-level problems: an earlier run's
+ * reports are never replaced by an unfinished or empty green one.
  *
  * `createVitest` + `start` instead of `startVitest`: startVitest catches a
  * failing global setup itself and prints it with its full stack, leaving no
  * way to tell a usage error from a failed run.
  */
-export async function runVitest(opts: VitestRunOptions): Promise<ExitCode> {
+export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   const { createVitest } = await import('vitest/node');
   for (const file of [opts.junitFile, opts.jsonFile]) mkdirSync(dirname(file), { recursive: true });
+  const staged = { junit: stagingPath(opts.junitFile), json: stagingPath(opts.jsonFile) };
+  // A second Ctrl-C exits at once: leave no half-written report behind (the earlier one stays).
+  const discard = (): void => {
+    discardReport(staged.junit);
+    discardReport(staged.json);
+  };
+  process.on('exit', discard);
   const summary = new SummaryReporter({
     reportFiles: { JUnit: opts.junitFile, JSON: opts.jsonFile },
     showProject: opts.showProject ?? false,
@@ -47,7 +75,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<ExitCode> {
     config: opts.configFile ?? VITEST_CONFIG,
     project: opts.projects,
     watch: false,
-    reporters: [['junit', { outputFile: opts.junitFile }], ['json', { outputFile: opts.jsonFile }], summary],
+    reporters: [['junit', { outputFile: staged.junit }], ['json', { outputFile: staged.json }], summary],
     ...(opts.concurrency === undefined ? {} : { maxWorkers: opts.concurrency, maxConcurrency: opts.concurrency }),
     ...(opts.timeoutSeconds === undefined ? {} : { testTimeout: opts.timeoutSeconds * 1000 }),
   });
@@ -55,6 +83,12 @@ export async function runVitest(opts: VitestRunOptions): Promise<ExitCode> {
     // Inline projects do not inherit the root's maxConcurrency.
     for (const project of vitest.projects) project.config.maxConcurrency = opts.concurrency;
   }
+  // Vitest names the files it wrote: the temporary ones. The summary names the real ones.
+  const log = vitest.logger.log.bind(vitest.logger);
+  vitest.logger.log = (...args: unknown[]): void => {
+    if (typeof args[0] === 'string' && /report written to/.test(args[0])) return;
+    log(...args);
+  };
 
   // Vitest's logger exits the process on SIGINT/SIGTERM, which would skip the
   // global teardown and leave the run's namespaces behind; ours cancels instead.
@@ -72,35 +106,62 @@ export async function runVitest(opts: VitestRunOptions): Promise<ExitCode> {
     interrupt.stop();
     await vitest.close();
   }
-  postProcessReports({ junitFile: opts.junitFile, jsonFile: opts.jsonFile });
 
-  if (failure !== undefined) return reportFailure(failure);
-  if (!result || interrupt.interrupted()) return EXIT.failed;
-  const usage = result.unhandledErrors.find(isUsageError);
-  if (usage) {
-    printErrorLine(usage.message);
-    return EXIT.usage;
+  const outcome: VitestOutcome = { passed: 0, failed: 0, skipped: 0, moduleErrors: 0, lateErrors: [], interrupted: interrupt.interrupted() };
+  if (failure !== undefined) outcome.setupError = setupErrorFact(failure);
+  for (const mod of result?.testModules ?? []) {
+    if (mod.errors().length > 0) outcome.moduleErrors++;
+    for (const test of mod.children.allTests()) {
+      const state = test.result().state;
+      if (state === 'passed') outcome.passed++;
+      else if (state === 'failed') outcome.failed++;
+      else if (state === 'skipped') outcome.skipped++;
+    }
   }
-  return allPassed(result.testModules) && result.unhandledErrors.length === 0 ? EXIT.ok : EXIT.failed;
+  for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
+  return {
+    outcome,
+    publish(problems) {
+      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems });
+      publishReport(staged.junit, opts.junitFile);
+      publishReport(staged.json, opts.jsonFile);
+      process.off('exit', discard);
+    },
+  };
 }
 
-function allPassed(modules: ReadonlyArray<TestModule>): boolean {
-  return modules.every((m) => m.ok());
+function errorFact(e: unknown): ErrorFact {
+  const message = e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? String((e as { message: unknown }).message) : String(e);
+  const type = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : 'Error';
+  return { usage: isUsageError(e), message: message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' '), type };
 }
 
-function reportFailure(e: unknown): ExitCode {
-  if (isUsageError(e)) {
-    printErrorLine(e.message);
-    return EXIT.usage;
+function setupErrorFact(e: unknown): ErrorFact {
+  if ((e as { code?: unknown }).code === 'VITEST_FILES_NOT_FOUND') return { usage: false, message: 'no test files found for the selected projects', type: 'Error' };
+  if (!isUsageError(e)) {
+    // Not the user's input: a bug or a cluster that broke during setup; the stack helps.
+    process.stderr.write(`${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    const fact = errorFact(e);
+    return { ...fact, message: `the run could not complete: ${fact.message}` };
   }
-  if ((e as { code?: unknown }).code === 'VITEST_FILES_NOT_FOUND') {
-    printErrorLine('no test files found for the selected projects');
-    return EXIT.failed;
-  }
-  // Not the user's input: a bug or a cluster that broke during setup; the stack helps.
-  process.stderr.write(`${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
-  printErrorLine(`the run could not complete: ${e instanceof Error ? e.message : String(e)}`);
-  return EXIT.failed;
+  return errorFact(e);
+}
+
+/** Prints each run-level problem as one line on stderr. */
+export function printProblems(problems: readonly RunProblem[]): void {
+  for (const p of problems) printErrorLine(p.message);
+}
+
+/**
+ * Runs the projects, publishes the reports and maps the outcome to an exit
+ * code (selftest; `run` adds the run's own facts, see conformance-run.ts).
+ */
+export async function runProjects(opts: VitestRunOptions): Promise<ExitCode> {
+  const run = await runVitest(opts);
+  const verdict = decideRun({ ...run.outcome, leftovers: [], failOnSkip: false, cleanupCommand: '' });
+  run.publish(verdict.problems);
+  printProblems(verdict.problems);
+  return verdict.code;
 }
 
 /**

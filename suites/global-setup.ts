@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { TestProject } from 'vitest/node';
 import { settingsFromEnv } from '../helpers/config/env.ts';
 import type { RunSettings } from '../helpers/config/settings.ts';
 import { discoverNodes } from '../helpers/capabilities/discover.ts';
 import { loadProfile } from '../helpers/fixtures/profile.ts';
-import { checkReachable, loadKubeConfig } from '../helpers/k8s/client.ts';
+import { checkReachable, firstLine, loadKubeConfig } from '../helpers/k8s/client.ts';
 import { ensureMultus, DEFAULT_MULTUS_IMAGE } from '../helpers/multus/install.ts';
 import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
@@ -12,7 +14,10 @@ import { localProvider } from '../helpers/providers/local.ts';
 import { loadTestImageIntoKind } from '../helpers/providers/kind-images.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
-import { timeoutsFor } from '../helpers/scenario/timeouts.ts';
+import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
+import { apiGate } from '../helpers/scenario/api-gate.ts';
+import { recordRunCluster, recordTeardown, type TeardownRecord } from '../helpers/scenario/run-state.ts';
+import { readApiLost, startApiMonitor, watchApiLostFor } from '../helpers/k8s/api-lost.ts';
 import { DisruptionLock } from '../helpers/scenario/disruption.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
 import { masterConfigProblem } from '../helpers/capabilities/config-check.ts';
@@ -60,22 +65,34 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const handle = await provider.ensureCluster(settings);
   const kc = loadKubeConfig({ kubeconfig: handle.kubeconfig, context: handle.context });
   guardContext(settings, kc);
+  // For the `cleanup --run-id` command `run` prints when something may be left.
+  recordRunCluster(settings.runId, { kubeconfig: resolve(handle.kubeconfig), ...(handle.context ? { context: handle.context } : {}) });
   const serverVersion = await checkReachable(kc);
   const profile = loadProfile(settings);
   const timeouts = timeoutsFor(settings.profile);
-  const multusImage = settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE;
-  if (settings.provider === 'kind') await loadTestImageIntoKind(settings, profile.testImage);
-  const multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
-  const nodes = await discoverNodes(kc, {
-    runId: settings.runId,
-    image: profile.testImage,
-    sriovResource: profile.sriovResource,
-    nodeSelector: settings.network.nodeSelector,
-    timeoutMs: timeouts.probe,
-  });
-  // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
-  const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
-  if (wrongMaster) throw new UsageError(wrongMaster);
+  // From here a cluster that stops answering for timeouts.apiLost is lost (helpers/k8s/api-lost.ts).
+  watchApiLostFor(settings.runId);
+  const stopMonitor = startApiMonitor(kc, { runId: settings.runId, lostAfterMs: timeouts.apiLost });
+  let multus: Awaited<ReturnType<typeof ensureMultus>>;
+  let nodes: Awaited<ReturnType<typeof discoverNodes>>;
+  try {
+    const multusImage = settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE;
+    if (settings.provider === 'kind') await loadTestImageIntoKind(settings, profile.testImage);
+    multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
+    nodes = await discoverNodes(kc, {
+      runId: settings.runId,
+      image: profile.testImage,
+      sriovResource: profile.sriovResource,
+      nodeSelector: settings.network.nodeSelector,
+      timeoutMs: timeouts.probe,
+    });
+    // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
+    const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
+    if (wrongMaster) throw new UsageError(wrongMaster);
+  } catch (e) {
+    stopMonitor();
+    throw e;
+  }
   const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
   project.provide('cluster', info);
   process.stderr.write(
@@ -83,14 +100,47 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,
   );
 
+  // Never throws: what went wrong goes to the run's state for `run` to report
+  // (an error thrown here would reach the user as a stack trace).
   return async () => {
     DisruptionLock.remove(settings.runId);
-    if (!settings.keep) {
-      const swept = await sweep(kc, settings.runId);
-      await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), timeouts.namespaceGone).catch((e: unknown) => {
-        process.stderr.write(`multus-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
+    const record: TeardownRecord = { leftovers: [] };
+    try {
+      await sweepRun(kc, settings, timeouts, record).catch((e: unknown) => {
+        record.sweepError = firstLine(e);
       });
+      if (settings.teardown) {
+        try {
+          await provider.teardown(settings);
+        } catch (e) {
+          record.teardownError = firstLine(e);
+        }
+      }
+    } finally {
+      stopMonitor();
+      recordTeardown(settings.runId, record);
     }
-    if (settings.teardown) await provider.teardown(settings);
   };
+}
+
+/** Deletes what the run created and waits, bounded, until it is gone; fills in what is left. */
+async function sweepRun(kc: KubeConfig, settings: RunSettings, timeouts: Timeouts, record: TeardownRecord): Promise<void> {
+  if (settings.keep) {
+    record.sweepSkipped = '--keep';
+    return;
+  }
+  // Wait out a short outage first; after a loss, `run` prints the cleanup command instead.
+  const lost = await apiGate(kc, settings.runId, timeouts.apiLost).beforeStart();
+  if (lost) {
+    record.sweepSkipped = 'the cluster was lost';
+    return;
+  }
+  try {
+    const swept = await sweep(kc, settings.runId);
+    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), timeouts.namespaceGone);
+    record.leftovers = left.map((n) => `namespace/${n}`);
+  } catch (e) {
+    if (readApiLost(settings.runId)) record.sweepSkipped = 'the cluster was lost';
+    else record.sweepError = firstLine(e);
+  }
 }

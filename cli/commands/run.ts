@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { RUN_SETTINGS_ENV, settingsToEnv } from '../../helpers/config/env.ts';
 import { loadSettings } from '../../helpers/config/load.ts';
-import type { ExitCode } from '../errors.ts';
+import { EXIT_CODES_HELP, type ExitCode } from '../errors.ts';
 import { addRunOptions, addSettingsOptions, flagsToLayer } from '../options.ts';
-import { runVitest } from '../vitest-run.ts';
+import { conformanceRun } from '../conformance-run.ts';
 import { UsageError } from '../../helpers/errors.ts';
 import { selectedSuiteFiles } from '../../helpers/scenario/list.ts';
 import { loadKubeConfig } from '../../helpers/k8s/client.ts';
@@ -14,6 +14,7 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
   const cmd = program.command('run').description('run the conformance scenarios against a cluster');
   addSettingsOptions(cmd);
   addRunOptions(cmd);
+  cmd.addHelpText('after', `\n${EXIT_CODES_HELP}`);
   cmd.action(async (_opts: unknown, self: Command) => {
     const configFile = self.opts<{ config?: string }>().config;
     const settings = loadSettings({ configFile, flags: flagsToLayer(self) });
@@ -26,13 +27,18 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     }
     process.env[RUN_SETTINGS_ENV] = settingsToEnv(settings);
     done(
-      await runVitest({
+      await conformanceRun({
         projects: ['conformance'],
         junitFile: settings.junitFile,
         jsonFile: settings.jsonFile,
         concurrency: settings.concurrency,
         timeoutSeconds: settings.timeoutSeconds,
         files,
+        runId: settings.runId,
+        failOnSkip: settings.failOnSkip,
+        minPassed: settings.minPassed,
+        kubeconfig: settings.kubeconfig,
+        context: settings.context,
       }),
     );
   });

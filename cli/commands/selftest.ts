@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ExitCode } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
-import { runVitest } from '../vitest-run.ts';
+import { runProjects } from '../vitest-run.ts';
 
 // The conformance suites run inside e2e, through the CLI, against the testbed.
 const SELFTEST_PROJECTS = ['unit', 'e2e'];
@@ -15,7 +15,7 @@ export function registerSelftest(program: Command, done: (code: ExitCode) => voi
     .action(async (opts: { reportDir: string }) => {
       const reportDir = resolve(opts.reportDir);
       done(
-        await runVitest({
+        await runProjects({
           projects: SELFTEST_PROJECTS,
           junitFile: join(reportDir, 'junit.xml'),
           jsonFile: join(reportDir, 'report.json'),

@@ -30,7 +30,18 @@ export function compileSelection(patterns: readonly string[]): Selection {
   return selection;
 }
 
-/** Whether a scenario with any of these names (id, title…) is selected. */
+/**
+ * Whether a scenario is selected: the one rule `list` and `run` share. A
+ * pattern is matched against the scenario id and against `id: title`; the
+ * node a per-node case runs on is not part of it (`list` cannot know which
+ * nodes a probe will qualify, and a run must never load a suite file in
+ * which no case is left). A scenario is selected, or not, with all its cases.
+ */
+export function scenarioSelected(selection: Selection, scenario: { id: string; title: string }): boolean {
+  return isSelected(selection, scenario.id, `${scenario.id}: ${scenario.title}`);
+}
+
+/** Whether any of these names matches (see `scenarioSelected` for the names a scenario has). */
 export function isSelected(selection: Selection, ...names: string[]): boolean {
   const matches = (re: RegExp): boolean => names.some((n) => re.test(n));
   if (selection.exclude.some(matches)) return false;

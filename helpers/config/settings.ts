@@ -120,6 +120,9 @@ const InputSchema = z.strictObject({
   keep: z.boolean().default(false),
   teardown: z.boolean().default(false),
   strict: z.boolean().default(false),
+  // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
+  failOnSkip: z.boolean().default(false),
+  minPassed: z.number().int().min(0).optional(),
   // prefault, not default: the nested defaults must still be applied.
   multus: MultusSchema.prefault({}),
   network: NetworkSchema.prefault({}),

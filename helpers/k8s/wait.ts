@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { ClusterLost, currentApiLost, isNoAnswer } from './api-lost.ts';
 import { eventsFor, formatEvents } from './events.ts';
 
 /**
@@ -46,6 +47,9 @@ export async function waitFor<T>(
         last = r.state;
       } catch (e) {
         if (e instanceof StopWaiting) throw e;
+        // A short outage is waited out; a lost cluster (api-lost.ts) ends every wait at once.
+        const lost = isNoAnswer(e) ? currentApiLost() : undefined;
+        if (lost) throw new ClusterLost(lost);
         last = `probe error: ${e instanceof Error ? e.message : String(e)}`;
       }
       const left = deadline - Date.now();

@@ -1,8 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import { parseCidr, parseIp } from '../parse/ip-address.ts';
 import { formatPath } from '../parse/zod-path.ts';
 import { cniConfigListSchema, isConfigList, pluginConfigSchema } from './cni-config.ts';
 import { analyzeIpam } from './ipam-range.ts';
+import { decodeManifests } from './kube-decode.ts';
 
 export interface Finding {
   file: string;
@@ -10,6 +10,8 @@ export interface Finding {
   path: string;
   severity: 'error' | 'warning';
   message: string;
+  /** Set on errors of reading the file (kubectl would not get past parsing it either). */
+  parse?: true;
 }
 
 export const NAD_API_VERSION = 'k8s.cni.cncf.io/v1';
@@ -41,31 +43,36 @@ function describe(v: unknown): string {
 
 /**
  * Statically checks NetworkAttachmentDefinitions in a YAML (one or more
- * documents, or a List) or JSON text. Errors are what Multus or the plugin
- * would reject at pod creation; warnings are likely mistakes.
+ * documents, or a List) or JSON text, read as kubectl reads it (see
+ * kube-decode.ts): a file kubectl applies is never "not valid YAML" here.
+ * Errors are what kubectl, Multus or the plugin would reject; warnings are
+ * likely mistakes.
  */
 export function validateNadText(text: string, file: string): Finding[] {
   const findings: Finding[] = [];
-  // An empty text gives an EmptyStream: an empty array, reported below.
-  const docs = parseAllDocuments(text);
-  const several = docs.length > 1;
+  const decoded = decodeManifests(text);
+  const several = decoded.documents.length > 1;
+  const prefixOf = (index: number): string => (several ? `documents[${index}]` : '');
+  for (const e of decoded.errors) {
+    findings.push({ file, path: prefixOf(e.index), severity: 'error', message: e.line === undefined ? e.message : `line ${e.line}: ${e.message}`, parse: true });
+  }
+  for (const w of decoded.warnings) {
+    findings.push({ file, path: prefixOf(w.index), severity: 'warning', message: w.line === undefined ? w.message : `line ${w.line}: ${w.message}` });
+  }
   let checked = 0;
-  docs.forEach((doc, i) => {
-    const docPrefix = several ? `documents[${i}]` : '';
-    const push: Push = (path, severity, message) => findings.push({ file, path: join(docPrefix, path), severity, message });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) push('', 'error', `not valid YAML/JSON: ${e.message.split('\n')[0]}`);
-      return;
-    }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
+  for (const doc of decoded.documents) {
+    const value = doc.value;
+    // undefined: the document did not parse (reported above); null: an empty document, which kubectl skips.
+    if (value === null || value === undefined) continue;
     checked++;
+    const docPrefix = prefixOf(doc.index);
+    const push: Push = (path, severity, message) => findings.push({ file, path: join(docPrefix, path), severity, message });
     if (isRecord(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
       value['items'].forEach((item, j) => validateNad(item, `items[${j}]`, push));
-      return;
+      continue;
     }
     validateNad(value, '', push);
-  });
+  }
   if (checked === 0 && findings.length === 0) {
     findings.push({ file, path: '', severity: 'error', message: 'no NetworkAttachmentDefinition in the file' });
   }

@@ -1,19 +1,43 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { addSkipMessages } from './junit-skips.ts';
 import { redact, redactDeep } from './redact.ts';
+import { addProblemsToJson, addProblemsToJunit, type RunProblem } from './run-problems.ts';
 
 /**
  * Finishes the report files vitest's own reporters wrote: skip reasons into
- * JUnit, and credentials masked in both (a failure message can quote a pod
- * spec or an API error that carries a token).
+ * JUnit, run-level problems added as test cases of their own (so a run that
+ * stopped in setup still says why), and credentials masked in both (a
+ * failure message can quote a pod spec or an API error that carries a
+ * token). A file vitest did not write is created only when there is a
+ * problem to report: never an empty, green-looking report.
  */
-export function postProcessReports(files: { junitFile?: string; jsonFile?: string }): void {
-  if (files.junitFile && existsSync(files.junitFile)) {
-    const xml = readFileSync(files.junitFile, 'utf8');
-    writeFileSync(files.junitFile, redact(addSkipMessages(xml)));
+export function postProcessReports(files: { junitFile?: string; jsonFile?: string; problems?: readonly RunProblem[] }): void {
+  const problems = files.problems ?? [];
+  if (files.junitFile && (existsSync(files.junitFile) || problems.length > 0)) {
+    const xml = existsSync(files.junitFile) ? readFileSync(files.junitFile, 'utf8') : undefined;
+    writeFileSync(files.junitFile, redact(addProblemsToJunit(xml === undefined ? undefined : addSkipMessages(xml), problems)));
   }
-  if (files.jsonFile && existsSync(files.jsonFile)) {
-    const report: unknown = JSON.parse(readFileSync(files.jsonFile, 'utf8'));
-    writeFileSync(files.jsonFile, JSON.stringify(redactDeep(report), null, 2));
+  if (files.jsonFile && (existsSync(files.jsonFile) || problems.length > 0)) {
+    const report: unknown = existsSync(files.jsonFile) ? JSON.parse(readFileSync(files.jsonFile, 'utf8')) : undefined;
+    writeFileSync(files.jsonFile, JSON.stringify(redactDeep(addProblemsToJson(report, problems)), null, 2));
   }
+}
+
+/**
+ * Reports are written under a temporary name next to their final one and
+ * renamed into place only when finished: a run that dies half-way leaves the
+ * previous run's reports as they were.
+ */
+export function stagingPath(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+}
+
+/** Moves a finished staged report into place (nothing to do when none was written). */
+export function publishReport(staged: string, file: string): void {
+  if (existsSync(staged)) renameSync(staged, file);
+}
+
+export function discardReport(staged: string): void {
+  rmSync(staged, { force: true });
 }

@@ -67,7 +67,7 @@ export class SummaryReporter implements Reporter {
     if (unhandledErrors.length > 0) {
       out.push('', 'Errors outside scenarios:', ...unhandledErrors.map((e) => `  ! ${e.name ?? 'Error'}: ${firstLine(e.message)}`));
     }
-    if (skipped.length > 0) out.push('', 'Skipped:', ...skipped.map((s) => `  ↷ ${s.name}: ${s.detail}`));
+    if (skipped.length > 0) out.push('', 'Skipped:', ...skipLines(skipped));
     const files = Object.entries(this.options.reportFiles ?? {});
     if (files.length > 0) out.push('', 'Reports:', ...files.map(([label, path]) => `  ${label}: ${path}`));
     this.line(out.join('\n'));
@@ -80,6 +80,18 @@ export class SummaryReporter implements Reporter {
   private line(text: string): void {
     this.write(`${redact(text)}\n`);
   }
+}
+
+/**
+ * One line per skip; cases sharing a reason (e.g. every scenario a lost
+ * cluster kept from starting) are listed under that reason once.
+ */
+function skipLines(skipped: readonly Outcome[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.detail, [...(byReason.get(s.detail) ?? []), s.name]);
+  return [...byReason].flatMap(([reason, names]) =>
+    names.length === 1 ? [`  ↷ ${names[0]!}: ${reason}`] : [`  ↷ ${names.length} scenarios: ${reason}`, ...names.map((n) => `      ${n}`)],
+  );
 }
 
 /** Why a test was skipped: the scenario's recorded reason, else the `skip(note)`, else the mode. */

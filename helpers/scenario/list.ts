@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { RunSettings } from '../config/settings.ts';
-import { compileSelection, isSelected } from '../config/selection.ts';
+import { compileSelection, scenarioSelected } from '../config/selection.ts';
 import { nodeFacts } from '../capabilities/discover.ts';
 import { UsageError } from '../errors.ts';
 import { loadProfile } from '../fixtures/profile.ts';
@@ -40,8 +40,8 @@ export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | u
   const selection = compileSelection(settings.tests);
   return CATALOG.flatMap((def): ListedScenario[] => {
     const base = { id: def.id, title: def.title, area: def.area };
+    if (!scenarioSelected(selection, def)) return [{ ...base, status: 'excluded', reason: 'not selected by --test' }];
     if (!cluster) {
-      if (!isSelected(selection, def.id, caseName(def, undefined))) return [{ ...base, status: 'excluded', reason: 'not selected by --test' }];
       if (!levelIncluded(def.level, settings.mode)) return [{ ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` }];
       return def.requires.length > 0
         ? [{ ...base, status: 'run', reason: 'cluster not readable now: requirements are checked when the run starts' }]
@@ -49,7 +49,6 @@ export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | u
     }
     return targetsOf(def, cluster).map(({ node, verdict }): ListedScenario => {
       const row = { ...base, ...(node ? { node } : {}) };
-      if (!isSelected(selection, def.id, caseName(def, node))) return { ...row, status: 'excluded', reason: 'not selected by --test' };
       switch (verdict.outcome) {
         case 'run':
           return { ...row, status: 'run' };
@@ -99,7 +98,7 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
  */
 export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string[] {
   const selection = compileSelection(settings.tests);
-  const areas = new Set(CATALOG.filter((d) => isSelected(selection, d.id, `${d.id}: ${d.title}`)).map((d) => d.area));
+  const areas = new Set(CATALOG.filter((d) => scenarioSelected(selection, d)).map((d) => d.area));
   return [...areas].map((a) => `suites/${a}.test.ts`);
 }
 
@@ -109,6 +108,6 @@ const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'tw
 export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode'>): boolean {
   const selection = compileSelection(settings.tests);
   return CATALOG.some(
-    (d) => isSelected(selection, d.id, caseName(d, undefined)) && levelIncluded(d.level, settings.mode) && d.requires.some((r) => NEEDS_MASTER.has(r)),
+    (d) => scenarioSelected(selection, d) && levelIncluded(d.level, settings.mode) && d.requires.some((r) => NEEDS_MASTER.has(r)),
   );
 }

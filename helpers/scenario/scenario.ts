@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, test, type TestContext } from 'vitest';
-import { compileSelection, isSelected } from '../config/selection.ts';
-import { firstLine } from '../k8s/client.ts';
+import { compileSelection, scenarioSelected } from '../config/selection.ts';
+import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
+import { firstLine, loadKubeConfig } from '../k8s/client.ts';
+import { apiGate, type ApiGate } from './api-gate.ts';
 import { byId, type ScenarioDef } from './catalog.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import { ScenarioEnv } from './env.ts';
@@ -42,10 +44,14 @@ export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = inject('cluster');
   const selection = compileSelection(cluster.tests);
+  // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
+  if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
+  // Waits in this worker end at once when the run's heartbeat calls the cluster lost.
+  watchApiLostFor(cluster.runId);
+  const gate = apiGate(loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context }), cluster.runId, cluster.timeouts.apiLost);
   for (const { node, verdict } of targetsOf(def, cluster)) {
     const name = caseName(def, node);
-    if (!isSelected(selection, def.id, name)) continue;
     test.concurrent(name, async (ctx) => {
       if (verdict.outcome === 'skip') {
         await ctx.annotate(verdict.reason, 'skip-reason');
@@ -54,28 +60,58 @@ export function scenario(id: string, body: ScenarioBody): void {
       // A probe that failed, a selected node without its master, a master that is down: the case fails, never skips.
       if (verdict.outcome !== 'run' && verdict.outcome !== 'skip') throw new CapabilityFailure(verdict.reason);
       await ctx.annotate(def.rule, 'rule');
-      const run = async (): Promise<string | undefined> => {
-        const env = await ScenarioEnv.create(cluster, slugOf(def, node));
-        let skipped: string | undefined;
+      const run = async (): Promise<{ skipped?: string }> => {
+        // No scenario starts into an outage; none at all once the cluster is lost (one reason for all).
+        const lostBefore = await gate.beforeStart();
+        if (lostBefore) return { skipped: notRunReason(lostBefore) };
+        let env: ScenarioEnv | undefined;
         try {
+          const created = await createEnv(cluster, slugOf(def, node), gate);
+          if (!(created instanceof ScenarioEnv)) return { skipped: notRunReason(created) };
+          env = created;
           await body(env, node);
+          return {};
         } catch (e) {
-          if (!(e instanceof SkipScenario)) {
-            await attachDiagnostics(ctx, cluster, env, slugOf(def, node));
-            throw e;
-          }
-          skipped = e.message;
+          if (e instanceof SkipScenario) return { skipped: e.message };
+          // Cut short by a lost cluster: say so, not ECONNREFUSED; nothing answers to collect diagnostics from.
+          const lost = await gate.afterFailure(e);
+          if (lost) throw new ClusterLost(lost);
+          if (env) await attachDiagnostics(ctx, cluster, env, slugOf(def, node));
+          throw e;
         } finally {
-          for (const n of env.notes) await ctx.annotate(n, 'note');
-          if (!cluster.keep) await env.cleanup();
+          if (env) {
+            for (const n of env.notes) await ctx.annotate(n, 'note');
+            // After a loss the run prints the `cleanup --run-id` command instead.
+            if (!cluster.keep && !readApiLost(cluster.runId)) await env.cleanup();
+          }
         }
-        return skipped;
       };
-      const skipped = def.level === 'disruptive' ? await lock.exclusive(run) : await lock.shared(slugOf(def, node), run);
+      const { skipped } = def.level === 'disruptive' ? await lock.exclusive(run) : await lock.shared(slugOf(def, node), run);
       if (skipped !== undefined) {
         await ctx.annotate(skipped, 'skip-reason');
         ctx.skip(skipped);
       }
     });
   }
+}
+
+/**
+ * The scenario's namespace. When the API server did not answer, nothing has
+ * started yet: wait for it, then start again, or report the scenario as not
+ * run when the cluster is lost.
+ */
+async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate): Promise<ScenarioEnv | ApiLost> {
+  try {
+    return await ScenarioEnv.create(cluster, slug);
+  } catch (e) {
+    const lost = await gate.afterFailure(e);
+    if (lost) return lost;
+    if (!isNoAnswer(e)) throw e;
+    return await ScenarioEnv.create(cluster, slug);
+  }
+}
+
+/** The skip reason of every scenario a lost cluster kept from starting: one text for all of them. */
+export function notRunReason(lost: ApiLost): string {
+  return `not run: the cluster was lost: ${describeApiLost(lost)}`;
 }

@@ -16,6 +16,12 @@ export interface Timeouts {
   probe: number;
   multusReady: number;
   namespaceGone: number;
+  /**
+   * How long the API server may go unanswered before the run calls the
+   * cluster lost: it then starts no more scenarios and exits 2. A shorter
+   * outage is waited out.
+   */
+  apiLost: number;
 }
 
 const BASE: Timeouts = {
@@ -27,6 +33,7 @@ const BASE: Timeouts = {
   probe: 120_000,
   multusReady: 180_000,
   namespaceGone: 120_000,
+  apiLost: 30_000,
 };
 
 // Real clusters pull images and schedule across many nodes: give them longer.

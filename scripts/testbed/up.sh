@@ -339,6 +339,10 @@ if [ -d "$STATE_DIR" ] || ip link show "$NODE_IF" >/dev/null 2>&1 || ip netns li
 fi
 check_ports
 mkdir -p "$STATE_DIR" "$PID_DIR" "$LOG_DIR" "$RUN_DIR"
+# From here any failed command ends the script with one line naming it and
+# the logs (exit 2: no cluster to run against), never a bare exit 1.
+set -E
+trap 'rc=$?; die "up failed at line $LINENO: $BASH_COMMAND (exit $rc); logs: $LOG_DIR"' ERR
 sysctl -n net.ipv4.ip_forward net.ipv4.conf.all.route_localnet >"$STATE_DIR/sysctl.before"
 ip netns list | awk '{print $1}' >"$STATE_DIR/netns.before"
 mountpoint -q /run/netns && touch "$STATE_DIR/run-netns-was-mounted"

@@ -36,6 +36,7 @@ describe.concurrent('CLI usage errors: exit 2 and one line', () => {
     ['bad number', ['run', '--concurrency', 'many'], /argument 'many' is invalid/],
     ['out of range', ['run', '--concurrency', '64'], /^multus-conformance: --concurrency: Too big: expected number to be <=32$/],
     ['bad duration', ['run', '--timeout', '5x'], /invalid duration "5x"/],
+    ['bad --min-passed', ['run', '--min-passed', 'most'], /option '--min-passed <n>' argument 'most' is invalid/],
     ['bad regex', ['list', '-t', '!(x'], /^multus-conformance: --test: invalid regular expression "!\(x"/],
     ['missing config', ['run', '--config', '/nonexistent/mc.yaml'], /^multus-conformance: config \/nonexistent\/mc.yaml: file not found$/],
     ['unreadable NAD file', ['validate', '/nonexistent/nad.yaml'], /^multus-conformance: validate: cannot read \/nonexistent\/nad.yaml: file not found$/],
@@ -69,6 +70,14 @@ describe.concurrent('CLI help', () => {
     expect(r.stdout).toContain('default: 4)');
     expect(r.stdout).toMatch(/--provider <name>[\s\S]*default: "local"/);
     expect(r.stdout).toContain('-t, --test <regex>');
+  });
+
+  it('states the exit codes, in the program help and in run --help', async () => {
+    for (const args of [['--help'], ['run', '--help']]) {
+      const r = await cli(...args);
+      expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}every scenario that ran passed \(skips allowed\)\n {2}1 {2}a scenario failed;[\s\S]*\n {2}2 {2}bad flag/);
+      expect(r.stdout).toContain('A failed scenario outranks a later usage or cluster-access error');
+    }
   });
 });
 

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { formatFinding, validateNadText, type Finding } from '../../helpers/nad/validate.ts';
 import { clone, payload } from './recorded.ts';
 
-const nadFiles = readdirSync(fileURLToPath(new URL('../payloads/nad/', import.meta.url)));
+// The NADs the validator must accept; variants/ is the kubectl differential corpus (nad-kube-decode.test.ts).
+const nadFiles = readdirSync(fileURLToPath(new URL('../payloads/nad/', import.meta.url)), { withFileTypes: true })
+  .filter((e) => e.isFile())
+  .map((e) => e.name);
 
 const errors = (findings: Finding[]) => findings.filter((f) => f.severity === 'error');
 const seedConfig = JSON.parse(
@@ -74,7 +77,9 @@ describe('validateNadText rejects', () => {
   });
 
   it.each([
-    ['a YAML syntax error', 'apiVersion: k8s.cni.cncf.io/v1\nkind: [NetworkAttachmentDefinition\n', '', /not valid YAML\/JSON/],
+    ['a YAML syntax error', 'apiVersion: k8s.cni.cncf.io/v1\nkind: [NetworkAttachmentDefinition\n', '', /^line 3: not valid YAML: Flow sequence .* must .* end with a \]/],
+    ['a document separator followed by content', '--- apiVersion: v1\n', '', /^line 1: invalid document separator "---" followed by "apiVersion: v1"/],
+    ['a null key', 'apiVersion: k8s.cni.cncf.io/v1\n~: x\n', '', /^line 2: not valid for kubectl: a map key is null/],
     ['an empty file', '', '', /no NetworkAttachmentDefinition in the file/],
     ['a scalar document', 'just text\n', '', /expected a NetworkAttachmentDefinition object, got "just text"/],
   ])('%s', (_name, text, path, message) => {

@@ -1,0 +1,59 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runStateDir, writeStateFile } from '../k8s/api-lost.ts';
+
+/**
+ * What the global setup and teardown (in vitest) tell the `run` command
+ * (outside it) about the run, through the run's state directory: which
+ * cluster it used (for the `cleanup` command it prints), and how the
+ * end-of-run sweep went. The teardown reports here instead of throwing: an
+ * error thrown there reaches the user as vitest's "error during close" with
+ * a stack trace and no exit code of its own.
+ */
+export interface RunCluster {
+  kubeconfig: string;
+  context?: string;
+}
+
+export interface TeardownRecord {
+  /** `namespace/<name>` still there after the sweep's bounded wait. */
+  leftovers: string[];
+  /** The sweep could not finish (one line). */
+  sweepError?: string;
+  /** Why the sweep did not run (the cluster was lost, --keep). */
+  sweepSkipped?: string;
+  /** `--teardown` failed (one line). */
+  teardownError?: string;
+}
+
+const CLUSTER = 'cluster.json';
+const TEARDOWN = 'teardown.json';
+
+export function recordRunCluster(runId: string, cluster: RunCluster): void {
+  writeStateFile(runId, CLUSTER, cluster);
+}
+
+export function recordTeardown(runId: string, record: TeardownRecord): void {
+  writeStateFile(runId, TEARDOWN, record);
+}
+
+export function readRunCluster(runId: string): RunCluster | undefined {
+  return readJson<RunCluster>(runId, CLUSTER);
+}
+
+export function readTeardown(runId: string): TeardownRecord | undefined {
+  return readJson<TeardownRecord>(runId, TEARDOWN);
+}
+
+/** Removes the run's state directory (before a run, in case a run id is reused, and after it). */
+export function clearRunState(runId: string): void {
+  rmSync(runStateDir(runId), { recursive: true, force: true });
+}
+
+function readJson<T>(runId: string, name: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(join(runStateDir(runId), name), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
