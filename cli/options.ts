@@ -40,6 +40,8 @@ export function addSettingsOptions(cmd: Command): Command {
       new Option('--multus-install <how>', 'install Multus, or only detect it (never)').choices(MULTUS_INSTALLS).default(DEFAULTS.multusInstall),
     )
     .option('--test-image <ref>', 'image for test and probe pods; needs ip (iproute2 or busybox), ping, sleep (default: from the profile)')
+    .option('--multus-daemonset <ns/name>', 'the Multus DaemonSet, when several DaemonSets run Multus')
+    .option('--allow-node-residue', 'on clusters the suite did not create, also run scenarios that can leave state on nodes', false)
     .option('--config <file>', 'YAML config file with the same settings (flags win)');
 }
 
@@ -68,6 +70,8 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   test: ['tests'],
   strict: ['strict'],
   multusInstall: ['multus', 'install'],
+  multusDaemonset: ['multus', 'daemonSet'],
+  allowNodeResidue: ['allowNodeResidue'],
   concurrency: ['concurrency'],
   timeout: ['timeoutSeconds'],
   reportDir: ['reportDir'],

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { ConformanceFailure } from '../helpers/errors.ts';
+import { ConformanceFailure, UsageError } from '../helpers/errors.ts';
 import { detectMultus, servedGroups, NAD_GROUP } from '../helpers/multus/detect.ts';
 import { checkCniConfigOrder, checkPluginBinaries } from '../helpers/scenario/health-checks.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
@@ -22,9 +22,18 @@ scenario('health/nad-crd', async (env) => {
 });
 
 scenario('health/multus-daemonset', async (env) => {
-  const info = await detectMultus(env.kc);
+  // The DaemonSet chosen when the run started (by what it runs, or by multus.daemonSet), read again now.
+  const info = await detectMultus(env.kc, cluster.multus.daemonSet).catch((e: unknown) => {
+    if (!(e instanceof UsageError)) throw e;
+    return { ...cluster.multus, daemonSet: undefined, problem: `${cluster.multus.daemonSet} is gone since the run started` };
+  });
   if (!info.daemonSet) {
-    throw new ConformanceFailure({ pod: '(cluster)', check: 'Multus DaemonSet', expected: 'a DaemonSet named or labelled multus', actual: 'none found' });
+    throw new ConformanceFailure({
+      pod: '(cluster)',
+      check: 'Multus DaemonSet',
+      expected: 'a DaemonSet running Multus (thin_entrypoint, multus-daemon, install_multus, v3 entrypoint.sh or the multus-cni image)',
+      actual: info.problem ?? 'none found',
+    });
   }
   const nodes = (await env.core.listNode()).items.length;
   if (info.desired !== nodes || info.ready !== info.desired) {

@@ -32,6 +32,7 @@ const FLAG_FOR_PATH: Record<string, string> = {
   timeoutSeconds: '--timeout',
   tests: '--test',
   'multus.install': '--multus-install',
+  'multus.daemonSet': '--multus-daemonset',
 };
 
 /**

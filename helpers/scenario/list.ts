@@ -5,6 +5,7 @@ import { compileSelection, isSelected } from '../config/selection.ts';
 import { sriovResourcesOf } from '../capabilities/discover.ts';
 import { loadProfile } from '../fixtures/profile.ts';
 import { checkReachable, loadKubeConfig } from '../k8s/client.ts';
+import { UsageError } from '../errors.ts';
 import { detectMultus } from '../multus/detect.ts';
 import { kubeconfigPath } from '../providers/existing.ts';
 import { kindContext, kindKubeconfigPath } from '../providers/kind.ts';
@@ -62,7 +63,11 @@ export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | u
 
 /** `list`: reads the cluster the settings point at when it can, then lists. */
 export async function listScenarios(settings: RunSettings): Promise<ListedScenario[]> {
-  const cluster = await readOnlyCluster(settings).catch(() => undefined);
+  // A multus.daemonSet that names no DaemonSet is the user's error, not an unreadable cluster.
+  const cluster = await readOnlyCluster(settings).catch((e: unknown) => {
+    if (e instanceof UsageError) throw e;
+    return undefined;
+  });
   return listScenariosFor(settings, cluster);
 }
 
@@ -77,7 +82,7 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
   const context = settings.provider === 'kind' ? kindContext(settings.kind.clusterName) : settings.context;
   const kc = loadKubeConfig({ kubeconfig, context });
   const serverVersion = await checkReachable(kc);
-  const multus = await detectMultus(kc);
+  const multus = await detectMultus(kc, settings.multus.daemonSet);
   const profile = loadProfile(settings);
   const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items.map((n) => ({
     name: n.metadata?.name ?? '',
