@@ -12,7 +12,8 @@ export type Requirement =
   | 'two-nodes'
   | 'external-peer'
   | 'tkg'
-  | 'disruptive';
+  | 'disruptive'
+  | 'node-residue';
 
 /** Nodes that can run pods with a secondary link of this kind, or why none can. */
 export function nodesFor(cluster: ClusterInfo, kind: 'macvlan' | 'ipvlan'): { nodes: string[]; reason?: string } {
@@ -43,7 +44,7 @@ function nodeCannot(n: NodeCapabilities, kind: 'macvlan' | 'ipvlan', master: str
 export function unmet(req: Requirement, cluster: ClusterInfo): string | undefined {
   switch (req) {
     case 'multus':
-      return cluster.multus.daemonSet ? undefined : 'Multus is not installed on the cluster';
+      return cluster.multus.daemonSet ? undefined : (cluster.multus.problem ?? 'Multus is not installed on the cluster');
     case 'macvlan':
     case 'ipvlan':
       return nodesFor(cluster, req).reason;
@@ -75,5 +76,10 @@ export function unmet(req: Requirement, cluster: ClusterInfo): string | undefine
       return cluster.multus.carvelPackaging ? undefined : 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served';
     case 'disruptive':
       return cluster.mode === 'full' ? undefined : `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)`;
+    case 'node-residue':
+      // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
+      return cluster.provider !== 'existing' || cluster.allowNodeResidue
+        ? undefined
+        : 'its pod cannot be torn down on thin Multus (CNI DEL fails), which can leave a pod sandbox on the node; on a cluster the suite did not create it runs only with --allow-node-residue';
   }
 }
