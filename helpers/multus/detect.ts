@@ -39,7 +39,7 @@ export function chooseMultus(daemonSets: readonly k8s.V1DaemonSet[], choice?: st
     const chosen = daemonSets.find((d) => idOf(d) === choice);
     if (!chosen) {
       throw new UsageError(
-        `multus.daemonSet ${choice}: no such DaemonSet (DaemonSets that run Multus: ${candidates.length ? candidates.join(', ') : 'none'})`,
+        `--multus-daemonset (multus.daemonSet) ${choice}: no such DaemonSet (DaemonSets that run Multus: ${candidates.length ? candidates.join(', ') : 'none'})`,
       );
     }
     return { daemonSet: chosen, recognised: recognise(chosen), candidates };

@@ -231,3 +231,73 @@ describe('writes on a cluster the suite did not create stay confined (restarts M
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('several DaemonSets run Multus: the run names them and lets the user choose', () => {
+  const kubeconfig = inject('testbedKubeconfig');
+  const { kc, core } = kubeClient(kubeconfig);
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const context = kc.getCurrentContext();
+  const SECOND = 'mc-e2e-second-multus';
+
+  beforeAll(async () => {
+    await core.deleteNamespace({ name: SECOND }).catch(() => undefined);
+    await waitFor(
+      `namespace ${SECOND} gone`,
+      async () =>
+        (await core.listNamespace()).items.some((n) => n.metadata?.name === SECOND)
+          ? { done: false, state: 'still there' }
+          : { done: true, value: undefined, state: 'gone' },
+      { timeoutMs: 180_000 },
+    );
+    await core.createNamespace({ body: { metadata: { name: SECOND } } });
+    // A second thin Multus DaemonSet that never schedules (no node has the
+    // label): detected by what it runs, harmless to the testbed.
+    await apps.createNamespacedDaemonSet({
+      namespace: SECOND,
+      body: {
+        metadata: { name: MULTUS },
+        spec: {
+          selector: { matchLabels: { app: 'second-multus' } },
+          template: {
+            metadata: { labels: { app: 'second-multus' } },
+            spec: {
+              nodeSelector: { 'multus-conformance.io/no-such-node': 'true' },
+              containers: [{ name: 'kube-multus', image: 'localhost/multus-conformance/multus:v4.2.3', command: ['/thin_entrypoint'] }],
+            },
+          },
+        },
+      },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await core.deleteNamespace({ name: SECOND }).catch(() => undefined);
+    await waitFor(
+      `namespace ${SECOND} gone`,
+      async () =>
+        (await core.listNamespace()).items.some((n) => n.metadata?.name === SECOND)
+          ? { done: false, state: 'still there' }
+          : { done: true, value: undefined, state: 'gone' },
+      { timeoutMs: 180_000 },
+    );
+  }, 600_000);
+
+  const health = async (...extra: string[]) =>
+    cli(['run', '--provider', 'existing', '--kubeconfig', kubeconfig, '--context', context, '--profile', 'local', '-t', '^health/multus-daemonset$',
+      '--run-id', newRunId('tw'), '--report-dir', reportDir('twin'), ...extra]);
+
+  it('stops with exit 2 naming both when none is chosen', async () => {
+    const r = await health();
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `2 DaemonSets run Multus: ${NS}/${MULTUS} (container kube-multus runs /thin_entrypoint (Multus v4 thin)), ` +
+        `${SECOND}/${MULTUS} (container kube-multus runs /thin_entrypoint (Multus v4 thin)); choose one with --multus-daemonset or multus.daemonSet (namespace/name)`,
+    );
+  });
+
+  it('uses the one chosen with --multus-daemonset', async () => {
+    const r = await health('--multus-daemonset', `${NS}/${MULTUS}`);
+    expect(r.stderr).toContain(`Multus ${NS}/${MULTUS} 1/1 ready`);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+  });
+});

@@ -112,7 +112,7 @@ describe('chooseMultus', () => {
   it('refuses a choice that names no DaemonSet, listing the candidates', () => {
     expect(() => chooseMultus([testbed], 'kube-system/multus')).toThrow(UsageError);
     expect(() => chooseMultus([testbed], 'kube-system/multus')).toThrow(
-      'multus.daemonSet kube-system/multus: no such DaemonSet (DaemonSets that run Multus: kube-system/kube-multus-ds)',
+      '--multus-daemonset (multus.daemonSet) kube-system/multus: no such DaemonSet (DaemonSets that run Multus: kube-system/kube-multus-ds)',
     );
   });
 });
