@@ -7,8 +7,8 @@ export interface DaemonSetRef {
   uid: string;
 }
 
-/** The parts of a pod (or DaemonSet) object these checks read. */
-export interface ObjectMeta {
+/** The parts of a pod these checks read (a V1Pod fits). */
+export interface PodLike {
   metadata?: {
     namespace?: string;
     name?: string;
@@ -28,7 +28,7 @@ export interface OwnedPod {
 
 const idOf = (d: DaemonSetRef): string => `DaemonSet ${d.namespace}/${d.name}`;
 
-function controllerOf(pod: ObjectMeta): { kind: string; name: string; uid: string } | undefined {
+function controllerOf(pod: PodLike): { kind: string; name: string; uid: string } | undefined {
   return pod.metadata?.ownerReferences?.find((o) => o.controller === true);
 }
 
@@ -52,7 +52,7 @@ export function assertSameDaemonSet(target: DaemonSetRef, now: { metadata?: { ui
  * refuses the whole restart, so a delete can never widen beyond Multus.
  * Returns the pods to delete.
  */
-export function assertRestartScope(target: DaemonSetRef, selector: string, pods: readonly ObjectMeta[]): OwnedPod[] {
+export function assertRestartScope(target: DaemonSetRef, selector: string, pods: readonly PodLike[]): OwnedPod[] {
   const foreign = pods.filter((p) => controllerOf(p)?.uid !== target.uid);
   if (foreign.length > 0) {
     const first = foreign[0]!;
@@ -74,6 +74,6 @@ export function assertRestartScope(target: DaemonSetRef, selector: string, pods:
 }
 
 /** Whether a pod is controlled by the DaemonSet (its replacements are recognised by this). */
-export function controlledBy(target: DaemonSetRef, pod: ObjectMeta): boolean {
+export function controlledBy(target: DaemonSetRef, pod: PodLike): boolean {
   return controllerOf(pod)?.uid === target.uid;
 }

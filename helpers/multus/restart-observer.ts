@@ -1,7 +1,7 @@
-import { controlledBy, type DaemonSetRef, type ObjectMeta, type OwnedPod } from '../assert/restart-scope.ts';
+import { controlledBy, type DaemonSetRef, type PodLike, type OwnedPod } from '../assert/restart-scope.ts';
 
 /** A pod as the observer needs it: identity, node, owner and the Ready condition. */
-export type ObservedPod = ObjectMeta & {
+export type ObservedPod = PodLike & {
   status?: { conditions?: { type: string; status: string }[] };
 };
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { assertRestartScope, assertSameDaemonSet, controlledBy, type ObjectMeta } from '../../helpers/assert/restart-scope.ts';
+import { assertRestartScope, assertSameDaemonSet, controlledBy, type PodLike } from '../../helpers/assert/restart-scope.ts';
 import { expectFailure } from './expect-failure.ts';
 import { payload } from './recorded.ts';
 
 // The Multus pod recorded on the testbed (test/payloads/README.md) and its DaemonSet.
-const multusPod = JSON.parse(payload('daemonsets/testbed-thin-pod.json')) as ObjectMeta;
+const multusPod = JSON.parse(payload('daemonsets/testbed-thin-pod.json')) as PodLike;
 const ds = { namespace: 'kube-system', name: 'kube-multus-ds', uid: 'bb28700e-4186-4901-ad5c-ece49aca39c0' };
 const SELECTOR = 'name in (multus)';
 
-const bystander: ObjectMeta = { metadata: { namespace: 'kube-system', name: 'bystander', uid: 'c0ffee00-0000-4000-8000-000000000001' } };
-const decoyPod: ObjectMeta = {
+const bystander: PodLike = { metadata: { namespace: 'kube-system', name: 'bystander', uid: 'c0ffee00-0000-4000-8000-000000000001' } };
+const decoyPod: PodLike = {
   metadata: {
     namespace: 'kube-system',
     name: 'multus-dynamic-networks-controller-x7k2p',
@@ -18,7 +18,7 @@ const decoyPod: ObjectMeta = {
   },
 };
 // Same owner UID but not as controller: an owner reference alone proves nothing.
-const notController: ObjectMeta = {
+const notController: PodLike = {
   metadata: {
     namespace: 'kube-system',
     name: 'adopted',
