@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../helpers/assert/cluster-health.ts';
 import { assertOnlyBaseInterfaces } from '../helpers/assert/interfaces.ts';
+import { UsageError } from '../helpers/errors.ts';
 import { detectMultus, servedGroups, NAD_GROUP } from '../helpers/multus/detect.ts';
 import { checkCniConfigOrder, checkPluginBinaries } from '../helpers/scenario/health-checks.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
@@ -14,7 +15,11 @@ scenario('health/nad-crd', async (env) => {
 });
 
 scenario('health/multus-daemonset', async (env) => {
-  const info = await detectMultus(env.kc);
+  // The DaemonSet chosen when the run started (by what it runs, or by multus.daemonSet), read again now.
+  const info = await detectMultus(env.kc, cluster.multus.daemonSet).catch((e: unknown) => {
+    if (!(e instanceof UsageError)) throw e;
+    return { ...cluster.multus, daemonSet: undefined, problem: `${cluster.multus.daemonSet} is gone since the run started` };
+  });
   assertDaemonSetOnEveryNode(info, (await env.core.listNode()).items.length);
 });
 

@@ -1,3 +1,4 @@
+import { ConformanceFailure } from '../helpers/errors.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import type { ScenarioEnv } from '../helpers/scenario/env.ts';
 import { liveIps } from '../helpers/scenario/checks.ts';
@@ -13,6 +14,8 @@ import {
   twoDefaultRoutes,
   type CauseMatcher,
 } from '../helpers/assert/negative-cause.ts';
+import { eventsFor } from '../helpers/k8s/events.ts';
+import { describeNodeResidue } from '../helpers/scenario/node-residue.ts';
 
 interface NegativeCase {
   id: string;
@@ -89,8 +92,19 @@ for (const c of CASES) {
     await env.podExpectingFailure('negative', { networks: c.networks(env), iface: c.iface, cause: c.cause(env) });
     // §7.2: teardown still runs for a pod whose attachment failed, so an
     // ordinary delete must complete (a stuck Terminating pod is what operators hit).
-    await env.expectDeleted('negative', env.ns, c.iface);
+    await env.expectDeleted('negative', env.ns, c.iface).catch(async (e: unknown) => {
+      throw e instanceof ConformanceFailure ? await withNodeResidue(env, 'negative', e) : e;
+    });
   });
+}
+
+/** The failure of a pod stuck Terminating, with what it leaves on its node and how to clear it. */
+async function withNodeResidue(env: ScenarioEnv, name: string, failure: ConformanceFailure): Promise<ConformanceFailure> {
+  const pod = await env.core.readNamespacedPod({ namespace: env.ns, name }).catch(() => undefined);
+  const events = await eventsFor(env.kc, env.ns, name).catch(() => []);
+  const residue = describeNodeResidue({ pod: `${env.ns}/${name}`, node: pod?.spec?.nodeName, events });
+  env.note(residue);
+  return new ConformanceFailure({ ...failure.mismatch, actual: `${failure.mismatch.actual}\n${residue}` });
 }
 
 scenario('negative/ipam-exhausted', async (env) => {

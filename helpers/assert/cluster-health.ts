@@ -25,6 +25,8 @@ export interface DaemonSetCounts {
   desired: number;
   /** status.numberReady */
   ready: number;
+  /** Why none was found (several candidates, the chosen one gone), when known. */
+  problem?: string | undefined;
 }
 
 /**
@@ -33,7 +35,12 @@ export interface DaemonSetCounts {
  */
 export function assertDaemonSetOnEveryNode(ds: DaemonSetCounts, nodes: number): void {
   if (!ds.daemonSet) {
-    throw new ConformanceFailure({ pod: '(cluster)', check: 'Multus DaemonSet', expected: 'a Multus DaemonSet', actual: 'none found' });
+    throw new ConformanceFailure({
+      pod: '(cluster)',
+      check: 'Multus DaemonSet',
+      expected: 'a DaemonSet running Multus (thin_entrypoint, multus-daemon, install_multus, v3 entrypoint.sh or the multus-cni image)',
+      actual: ds.problem ?? 'none found',
+    });
   }
   if (ds.desired !== nodes || ds.ready !== ds.desired) {
     throw new ConformanceFailure({

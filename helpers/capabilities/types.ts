@@ -14,8 +14,16 @@ export interface NodeCapabilities {
 }
 
 export interface MultusInfo {
-  /** `namespace/name` of the Multus DaemonSet, when one was found. */
+  /** `namespace/name` of the Multus DaemonSet, when one was found (or chosen with multus.daemonSet). */
   daemonSet?: string;
+  /** Its UID: the Multus restart deletes only pods this UID controls. */
+  uid?: string;
+  /** Why it was taken for Multus: what its containers run (helpers/multus/signatures.ts). */
+  signatures?: string[];
+  /** Every DaemonSet that runs Multus (`namespace/name`), when there are several. */
+  candidates?: string[];
+  /** Several DaemonSets run Multus and none was chosen: the one-line reason. */
+  problem?: string;
   desired: number;
   ready: number;
   flavor: 'thin' | 'thick' | 'unknown';

@@ -33,6 +33,7 @@ const FLAG_FOR_PATH: Record<string, string> = {
   tests: '--test',
   'multus.install': '--multus-install',
   'network.nodeSelector': '--node-selector',
+  'multus.daemonSet': '--multus-daemonset',
 };
 
 /**

@@ -82,9 +82,15 @@ const TanzuSchema = z.strictObject({
   namespace: z.string().min(1).default(DEFAULTS.tanzuNamespace),
 });
 
+// `namespace/name`: the Multus DaemonSet when several run Multus.
+export const DaemonSetRefSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be namespace/name of a DaemonSet, e.g. kube-system/kube-multus-ds');
+
 const MultusSchema = z.strictObject({
   install: z.enum(MULTUS_INSTALLS).default(DEFAULTS.multusInstall),
   tanzu: TanzuSchema.optional(),
+  daemonSet: DaemonSetRefSchema.optional(),
 });
 
 const NetworkSchema = z.strictObject({
@@ -123,6 +129,9 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
+  // Scenarios that can leave state on nodes (negative/long-ifname on thin
+  // Multus) run on clusters the suite did not create only when this is set.
+  allowNodeResidue: z.boolean().default(false),
   // prefault, not default: the nested defaults must still be applied.
   multus: MultusSchema.prefault({}),
   network: NetworkSchema.prefault({}),

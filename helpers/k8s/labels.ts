@@ -13,9 +13,43 @@ export function namespaceName(runId: string, slug: string): string {
   return `mc-${runId}-${clean}`.slice(0, 63).replace(/-+$/, '');
 }
 
-/** A label selector string (`k=v,k2=v2`) from matchLabels, e.g. a DaemonSet's. */
-export function selectorOf(matchLabels: Record<string, string> | undefined): string {
-  return Object.entries(matchLabels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+export interface SelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** A LabelSelector as the API returns it (DaemonSet spec.selector and the like). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: SelectorRequirement[];
+}
+
+/**
+ * The label selector string (`k=v,k2 in (a,b),!k3`) that selects exactly what
+ * a LabelSelector selects: matchLabels AND every matchExpression. Throws when
+ * the selector is empty (it would select everything) or an expression is not
+ * one the API accepts, instead of dropping it and selecting more.
+ */
+export function selectorString(selector: LabelSelector | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const r of selector?.matchExpressions ?? []) parts.push(requirementString(r));
+  if (parts.length === 0) throw new Error('the label selector is empty: it would select every pod');
+  return parts.join(',');
+}
+
+function requirementString(r: SelectorRequirement): string {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) throw new Error(`label selector: ${r.key} ${r.operator} needs at least one value`);
+      return `${r.key} ${r.operator.toLowerCase()} (${values.join(',')})`;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) throw new Error(`label selector: ${r.key} ${r.operator} takes no values`);
+      return r.operator === 'Exists' ? r.key : `!${r.key}`;
+    default:
+      throw new Error(`label selector: unknown operator ${JSON.stringify(r.operator)} for key ${r.key}`);
+  }
 }

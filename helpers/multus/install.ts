@@ -34,7 +34,11 @@ export async function ensureMultus(
   clusterCreated: boolean,
   opts: { image: string; timeoutMs: number },
 ): Promise<MultusInfo> {
-  const found = await detectMultus(kc);
+  const choice = settings.multus.daemonSet;
+  const found = await detectMultus(kc, choice);
+  // Several Multus DaemonSets and none chosen: never guess which one to
+  // inspect and restart, and never install another one next to them.
+  if (found.problem) throw new UsageError(found.problem);
   const install = settings.multus.install;
   if (found.daemonSet || install === 'never') return found;
   if (install === 'tanzu') {
@@ -44,15 +48,15 @@ export async function ensureMultus(
   } else {
     return found;
   }
-  const info = await waitForMultusReady(kc, opts.timeoutMs);
+  const info = await waitForMultusReady(kc, opts.timeoutMs, choice);
   return { ...info, installedBySuite: true };
 }
 
-export async function waitForMultusReady(kc: k8s.KubeConfig, timeoutMs: number): Promise<MultusInfo> {
+export async function waitForMultusReady(kc: k8s.KubeConfig, timeoutMs: number, choice?: string): Promise<MultusInfo> {
   return await waitFor(
     'Multus DaemonSet: waiting for every pod to be ready',
     async () => {
-      const info = await detectMultus(kc);
+      const info = await detectMultus(kc, choice);
       const state = info.daemonSet ? `${info.daemonSet} ready ${info.ready}/${info.desired}` : 'no Multus DaemonSet';
       return info.daemonSet && info.desired > 0 && info.ready === info.desired ? { done: true, value: info, state } : { done: false, state };
     },

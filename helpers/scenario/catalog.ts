@@ -51,7 +51,7 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('negative/malformed-json', 'malformed JSON annotation fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2 (Multus fails the pod)'),
   s('negative/bad-ip', 'invalid IP in the JSON form fails the pod', 'standard', ['multus', 'macvlan', 'static-ipam'], 'NPWG §4.1.2.1.3'),
   s('negative/bad-mac', 'invalid MAC in the JSON form fails the pod', 'standard', ['multus', 'macvlan', 'static-ipam'], 'NPWG §4.1.2.1.4'),
-  s('negative/long-ifname', 'interface name over 15 characters fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
+  s('negative/long-ifname', 'interface name over 15 characters fails the pod', 'standard', ['node-residue', 'multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
   s('negative/duplicate-ifname', 'duplicate interface name fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
   s('negative/two-default-routes', 'default-route on two networks fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.9'),
   s('negative/ipam-exhausted', 'IPAM range exhausted: clear failure, addresses reused after delete', 'standard', ['multus', 'macvlan'], 'host-local IPAM'),

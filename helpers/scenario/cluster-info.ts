@@ -18,6 +18,8 @@ export interface ClusterInfo {
   mode: Mode;
   strict: boolean;
   keep: boolean;
+  /** Scenarios that can leave state on nodes may run on a cluster the suite did not create. */
+  allowNodeResidue?: boolean;
   tests: string[];
   /** Absolute directory for diagnostics bundles. */
   reportDir: string;
@@ -52,6 +54,7 @@ export function buildClusterInfo(
     mode: settings.mode,
     strict: settings.strict,
     keep: settings.keep,
+    allowNodeResidue: settings.allowNodeResidue,
     tests: settings.tests,
     reportDir: resolve(settings.reportDir),
     timeouts: timeoutsFor(settings.profile),

@@ -4,7 +4,8 @@ import { firstLine } from '../k8s/client.ts';
 import { eventsFor, formatEvents } from '../k8s/events.ts';
 import { execInPod } from '../k8s/exec.ts';
 import { redact } from '../report/redact.ts';
-import { selectorOf } from '../k8s/labels.ts';
+import { selectorString } from '../k8s/labels.ts';
+import { controlledBy } from '../assert/restart-scope.ts';
 import type { ScenarioEnv } from './env.ts';
 
 /**
@@ -53,10 +54,14 @@ async function multusLogs(env: ScenarioEnv): Promise<string> {
   try {
     const apps = env.kc.makeApiClient(k8s.AppsV1Api);
     const set = await apps.readNamespacedDaemonSet({ namespace, name });
-    const selector = selectorOf(set.spec?.selector.matchLabels);
+    // The full selector (matchExpressions too) and the owner: the logs of
+    // Multus' own pods only, never of whatever else shares its labels.
+    const selector = selectorString(set.spec?.selector);
     const pods = await env.core.listNamespacedPod({ namespace, labelSelector: selector });
+    const own = pods.items.filter((p) => controlledBy({ namespace, name, uid: set.metadata?.uid ?? '' }, p));
     const parts: string[] = [];
-    for (const p of pods.items) {
+    if (own.length < pods.items.length) parts.push(`## Multus logs: ${pods.items.length - own.length} pod(s) match "${selector}" but are not controlled by ${ds}; left out`);
+    for (const p of own) {
       const container = p.spec?.containers[0]?.name ?? '';
       const logs = await env.core
         .readNamespacedPodLog({ namespace, name: p.metadata?.name ?? '', container, tailLines: 100 })

@@ -83,7 +83,7 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
   const context = settings.provider === 'kind' ? kindContext(settings.kind.clusterName) : settings.context;
   const kc = loadKubeConfig({ kubeconfig, context });
   const serverVersion = await checkReachable(kc);
-  const multus = await detectMultus(kc);
+  const multus = await detectMultus(kc, settings.multus.daemonSet);
   const profile = loadProfile(settings);
   const nodes = nodeFacts((await kc.makeApiClient(k8s.CoreV1Api).listNode()).items, {
     sriovResource: profile.sriovResource,

@@ -15,7 +15,8 @@ export type Requirement =
   | 'two-nodes'
   | 'external-peer'
   | 'tkg'
-  | 'disruptive';
+  | 'disruptive'
+  | 'node-residue';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -88,7 +89,7 @@ function pluginGate(cluster: ClusterInfo, needed: string[], reason: (n: NodeCapa
 export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   switch (req) {
     case 'multus':
-      return cluster.multus.daemonSet ? RUN : { outcome: 'skip', reason: 'Multus is not installed on the cluster' };
+      return cluster.multus.daemonSet ? RUN : { outcome: 'skip', reason: cluster.multus.problem ?? 'Multus is not installed on the cluster' };
     case 'macvlan':
     case 'ipvlan':
       return attachGate(cluster, req);
@@ -124,6 +125,15 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':
       return cluster.mode === 'full' ? RUN : { outcome: 'skip', reason: `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)` };
+    case 'node-residue':
+      // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
+      return cluster.provider !== 'existing' || cluster.allowNodeResidue
+        ? RUN
+        : {
+            outcome: 'skip',
+            reason:
+              'its pod cannot be torn down on thin Multus (CNI DEL fails), which can leave a pod sandbox on the node; on a cluster the suite did not create it runs only with --allow-node-residue',
+          };
   }
 }
 
