@@ -37,6 +37,10 @@ describe('assertDaemonSetOnEveryNode', () => {
     expectFailure(() => assertDaemonSetOnEveryNode({ ...counts, ready: 0 }, 1), { expected: '1/1', actual: '0/1' }, 'kube-system/kube-multus-ds');
   });
   it('fails when no DaemonSet was found', () => {
-    expectFailure(() => assertDaemonSetOnEveryNode({ desired: 0, ready: 0 }, 1), { expected: 'a Multus DaemonSet', actual: 'none found' }, CLUSTER);
+    expectFailure(() => assertDaemonSetOnEveryNode({ desired: 0, ready: 0 }, 1), { expected: 'a DaemonSet running Multus', actual: 'none found' }, CLUSTER);
+  });
+  it('says why none was found when detection knows', () => {
+    const problem = 'kube-system/kube-multus-ds is gone since the run started';
+    expectFailure(() => assertDaemonSetOnEveryNode({ desired: 0, ready: 0, problem }, 1), { expected: 'a DaemonSet running Multus', actual: problem }, CLUSTER);
   });
 });
