@@ -9,7 +9,6 @@ import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
 import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
-import { loadTestImageIntoKind } from '../helpers/providers/kind-images.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor } from '../helpers/scenario/timeouts.ts';
@@ -42,9 +41,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   guardContext(settings, kc);
   const serverVersion = await checkReachable(kc);
   const profile = loadProfile(settings);
+  // A peer container must start on the daemon the kind nodes run on.
+  if (profile.externalPeer?.dockerNetwork && handle.dockerHost) profile.externalPeer = { ...profile.externalPeer, dockerHost: handle.dockerHost };
   const timeouts = timeoutsFor(settings.profile);
-  const multusImage = settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE;
-  if (settings.provider === 'kind') await loadTestImageIntoKind(settings, profile.testImage);
+  const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
   const multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
   const nodes = await discoverNodes(kc, {
     runId: settings.runId,
