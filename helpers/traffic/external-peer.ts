@@ -47,7 +47,12 @@ async function containerPeer(
   process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
   // testcontainers finds its daemon through DOCKER_HOST: the one the kind
   // nodes run on (the project's private dockerd offline), never a guess.
-  if (dockerHost) process.env['DOCKER_HOST'] = dockerHost;
+  if (dockerHost) {
+    process.env['DOCKER_HOST'] = dockerHost;
+    // Only published ports would need the daemon's host; that daemon has no
+    // default "bridge" network for testcontainers to look it up from.
+    process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= '127.0.0.1';
+  }
   const { GenericContainer } = await import('testcontainers');
   const container = await new GenericContainer(image ?? 'localhost/multus-conformance/testpod:1')
     .withNetworkMode(network)
