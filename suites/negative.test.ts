@@ -2,6 +2,7 @@ import { ConformanceFailure } from '../helpers/errors.ts';
 import { scenario } from '../helpers/scenario/scenario.ts';
 import type { ScenarioEnv } from '../helpers/scenario/env.ts';
 import { liveIps } from '../helpers/scenario/checks.ts';
+import { nodesFor } from '../helpers/scenario/requirements.ts';
 
 interface NegativeCase {
   id: string;
@@ -70,9 +71,11 @@ for (const c of CASES) {
 scenario('negative/ipam-exhausted', async (env) => {
   await env.nad('macvlan-small-range', { name: 'macvlan-small' });
   // Two addresses in the range: two pods take them, the third cannot start.
-  const first = await env.pod('small-a', { networks: 'macvlan-small' });
-  await env.pod('small-b', { networks: 'macvlan-small' });
-  const { failures } = await env.podExpectingFailure('small-c', { networks: 'macvlan-small' });
+  // All on one node: host-local keeps its pool per node.
+  const node = nodesFor(env.cluster, 'macvlan').nodes[0]!;
+  const first = await env.pod('small-a', { networks: 'macvlan-small', node });
+  await env.pod('small-b', { networks: 'macvlan-small', node });
+  const { failures } = await env.podExpectingFailure('small-c', { networks: 'macvlan-small', node });
   const text = failures.map((f) => f.message).join('\n');
   if (!/no IP addresses available|range.*(full|exhausted)/i.test(text)) {
     throw new ConformanceFailure({ pod: `${env.ns}/small-c`, check: 'exhaustion reason', expected: 'an event saying no IP addresses are available', actual: text });

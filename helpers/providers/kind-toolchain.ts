@@ -88,11 +88,17 @@ export function kindEnv(opts: { dockerHost?: string; pathPrefix?: string; basePa
  * no-op, the private dockerd, the kind network with its guard) and returns
  * how to use it. Progress of a cold build is shown on stderr.
  */
-export async function offlineToolchain(settings: Pick<RunSettings, 'kind'>, network: { subnet: string; gateway: string }, reason: string): Promise<KindToolchain> {
+export async function offlineToolchain(
+  settings: Pick<RunSettings, 'kind'>,
+  network: { subnet: string; gateway: string } | undefined,
+  reason: string,
+): Promise<KindToolchain> {
   if (process.getuid?.() !== 0) {
     throw new UsageError('provider kind (offline toolchain) needs root (private dockerd, iptables guard): rerun with sudo, or set kind.offline: false');
   }
-  const r = await execa('bash', [join(KIND_SCRIPTS_DIR, 'host.sh'), 'up', network.subnet, network.gateway], {
+  // Without a network: only where things are (`host.sh env`), for teardown.
+  const args = network ? ['up', network.subnet, network.gateway] : ['env'];
+  const r = await execa('bash', [join(KIND_SCRIPTS_DIR, 'host.sh'), ...args], {
     stdin: 'ignore',
     stderr: ['inherit', 'pipe'],
     reject: false,
@@ -100,12 +106,12 @@ export async function offlineToolchain(settings: Pick<RunSettings, 'kind'>, netw
   if (r.exitCode !== 0) {
     const line = String(r.stderr).split('\n').reverse().find((l) => l.startsWith('kind toolchain: '));
     if (r.exitCode === 2 && line) throw new UsageError(line);
-    throw new ClusterAccessError(line ?? `scripts/kind/host.sh up failed with exit code ${r.exitCode}`);
+    throw new ClusterAccessError(line ?? `scripts/kind/host.sh ${args[0]} failed with exit code ${r.exitCode}`);
   }
   const kv = parseKeyValues(r.stdout);
   const need = (k: string): string => {
     const v = kv[k];
-    if (!v) throw new ClusterAccessError(`scripts/kind/host.sh up printed no ${k}`);
+    if (!v) throw new ClusterAccessError(`scripts/kind/host.sh ${args[0]} printed no ${k}`);
     return v;
   };
   const dockerHost = need('DOCKER_HOST');

@@ -65,12 +65,16 @@ export function kindContext(clusterName: string): string {
   return `kind-${clusterName}`;
 }
 
-/** Offline (this project's toolchain) or stock kind, decided locally. */
-export async function resolveToolchain(settings: RunSettings): Promise<KindToolchain> {
+/**
+ * Offline (this project's toolchain) or stock kind, decided locally. With
+ * bringUp, the offline toolchain is built and started (warm: seconds);
+ * without, only located (teardown must not start what it is about to stop).
+ */
+export async function resolveToolchain(settings: RunSettings, bringUp = true): Promise<KindToolchain> {
   const { offline, reason } = chooseOffline(settings.kind.offline, localOfflineFacts());
   if (!offline) return stockToolchain(reason);
   const profile = loadProfile(settings);
-  return await offlineToolchain(settings, { subnet: profile.subnet, gateway: profile.gateway }, reason);
+  return await offlineToolchain(settings, bringUp ? { subnet: profile.subnet, gateway: profile.gateway } : undefined, reason);
 }
 
 export const kindProvider: KindProvider = {
@@ -106,11 +110,14 @@ export const kindProvider: KindProvider = {
   },
 
   async teardown(settings: RunSettings): Promise<void> {
-    const tc = await resolveToolchain(settings);
-    await preflight(tc);
+    const tc = await resolveToolchain(settings, false);
     const name = settings.kind.clusterName;
-    if ((await existingClusters(tc)).includes(name)) {
-      await kind(tc, ['delete', 'cluster', '--name', name, '--kubeconfig', kindKubeconfigPath(settings)], `delete cluster ${name}`);
+    // A stopped private dockerd holds no cluster: only its leftovers go.
+    if (!tc.offline || (await dockerAnswers(tc))) {
+      await preflight(tc);
+      if ((await existingClusters(tc)).includes(name)) {
+        await kind(tc, ['delete', 'cluster', '--name', name, '--kubeconfig', kindKubeconfigPath(settings)], `delete cluster ${name}`);
+      }
     }
     // The private dockerd, its network and guard go when no cluster is left on them.
     if (tc.offline) await offlineHostDown();
@@ -146,6 +153,10 @@ async function ensureStockNetwork(tc: KindToolchain, settings: RunSettings): Pro
   } catch (e) {
     throw new ClusterAccessError(`docker network create ${KIND_NETWORK} (${profile.subnet}): ${lastLine(e)}`);
   }
+}
+
+async function dockerAnswers(tc: KindToolchain): Promise<boolean> {
+  return (await execa('docker', ['version'], { env: tc.env, reject: false })).exitCode === 0;
 }
 
 async function existingClusters(tc: KindToolchain): Promise<string[]> {

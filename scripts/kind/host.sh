@@ -6,6 +6,9 @@
 #   host.sh down                remove the network and guard, stop the private
 #                               dockerd (only when no container is left on it)
 #   host.sh status              what is up
+#   host.sh env                 the KEY=VALUE lines of `up`, changing nothing
+#   host.sh purge               delete every kind cluster on the private
+#                               dockerd, then `down` (CI's last step)
 # The network is a bridge ($KIND_BRIDGE) with masquerading off; an iptables
 # guard drops anything routed between it and another interface, so nothing
 # in a cluster reaches past this machine even where ip_forward is on.
@@ -69,6 +72,10 @@ up() {
   lib_modules_up
   network_up "$1" "$2"
   guard_up
+  print_env
+}
+
+print_env() {
   echo "KIND=$KIND_CLI"
   echo "PATH_PREFIX=$KIND_TOOLS"
   echo "DOCKER_HOST=$KIND_DOCKER_HOST"
@@ -113,9 +120,22 @@ status() {
   iptables -w -S "$KIND_GUARD_CHAIN" >/dev/null 2>&1 && echo "guard chain $KIND_GUARD_CHAIN: present" || echo "guard chain $KIND_GUARD_CHAIN: absent"
 }
 
+purge() {
+  if bash "$KIND_SCRIPTS/dockerd.sh" status && [ -x "$KIND_CLI" ]; then
+    local c
+    for c in $(DOCKER_HOST=$KIND_DOCKER_HOST PATH=$KIND_TOOLS:$PATH "$KIND_CLI" get clusters 2>/dev/null); do
+      klog "deleting kind cluster $c"
+      DOCKER_HOST=$KIND_DOCKER_HOST PATH=$KIND_TOOLS:$PATH "$KIND_CLI" delete cluster --name "$c" >&2
+    done
+  fi
+  down
+}
+
 case ${1:-} in
   up) shift; up "$@" ;;
+  env) print_env ;;
+  purge) purge ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: host.sh up SUBNET GATEWAY | down | status" >&2; exit 2 ;;
+  *) echo "usage: host.sh up SUBNET GATEWAY | down | status | env | purge" >&2; exit 2 ;;
 esac
