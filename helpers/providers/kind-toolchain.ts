@@ -50,9 +50,9 @@ export function chooseOffline(setting: boolean | undefined, facts: OfflineFacts)
   return { offline: false, reason: 'stock kind and docker (no local reason for the offline toolchain)' };
 }
 
-/** The cache the kind scripts build into (scripts/testbed/lib.sh: MC_CACHE_DIR). */
+/** The cache the kind scripts build into (scripts/kind/lib.sh: MC_KIND_CACHE, else MC_CACHE_DIR/kind). */
 export function kindCacheDir(): string {
-  return join(process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance', 'kind');
+  return process.env['MC_KIND_CACHE'] ?? join(process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance', 'kind');
 }
 
 export function localOfflineFacts(): OfflineFacts {

@@ -7,7 +7,8 @@ KIND_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
 . "$KIND_SCRIPTS/versions.env"
 
-KIND_CACHE=$CACHE_DIR/kind
+# MC_KIND_CACHE / MC_KIND_RUN: a separate cache and daemon (bench.sh cold builds).
+KIND_CACHE=${MC_KIND_CACHE:-$CACHE_DIR/kind}
 KIND_TOOLS=$KIND_CACHE/tools/kind-$KIND_VERSION
 KIND_CLI=$KIND_TOOLS/kind
 COREDNS_BIN=$KIND_CACHE/bin/coredns-$COREDNS_VERSION
