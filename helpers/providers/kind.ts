@@ -145,9 +145,15 @@ async function prepare(tc: KindToolchain, settings: RunSettings, kubeconfig: str
 
 /** The suite's network on the user's docker, with the profile's subnet (kind would pick its own). */
 async function ensureStockNetwork(tc: KindToolchain, settings: RunSettings): Promise<void> {
-  const exists = await execa('docker', ['network', 'inspect', KIND_NETWORK], { env: tc.env, reject: false });
-  if (exists.exitCode === 0) return;
   const profile = loadProfile(settings);
+  const exists = await execa('docker', ['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', KIND_NETWORK], { env: tc.env, reject: false });
+  if (exists.exitCode === 0) {
+    // The profile's NAD ranges and peer address must be on this network.
+    if (!exists.stdout.trim().split(' ').includes(profile.subnet)) {
+      throw new UsageError(`docker network ${KIND_NETWORK} has subnet ${exists.stdout.trim() || 'none'}, not the profile's ${profile.subnet}: remove it or set network.subnet`);
+    }
+    return;
+  }
   try {
     await execa('docker', stockNetworkCreateArgs(profile.subnet, profile.gateway), { env: tc.env });
   } catch (e) {

@@ -89,6 +89,7 @@ down() {
   if ! bash "$KIND_SCRIPTS/dockerd.sh" status; then
     guard_down
     remove_lib_modules
+    remove_run_dir
     return
   fi
   local left
@@ -101,6 +102,14 @@ down() {
   guard_down
   bash "$KIND_SCRIPTS/dockerd.sh" stop
   remove_lib_modules
+  remove_run_dir
+}
+
+# The exec root and log of a stopped daemon; nothing there is needed again.
+remove_run_dir() {
+  [ -d "$KIND_RUN" ] || return 0
+  if grep -q " $KIND_RUN" /proc/self/mountinfo; then klog "keeping $KIND_RUN: something is still mounted under it"; return 0; fi
+  rm -rf "$KIND_RUN"
 }
 
 remove_lib_modules() {

@@ -112,6 +112,7 @@ export async function privateDockerdLeftovers(tools: KindTools): Promise<string[
     if (line.includes(runDir)) found.push(`process: ${line.trim().slice(0, 120)}`);
   }
   if (existsSync(sock)) found.push(`socket ${sock}`);
+  if (existsSync(runDir)) found.push(`run directory ${runDir}`);
   if ((await execa('ip', ['link', 'show', 'mc-kind0'], { reject: false })).exitCode === 0) found.push('bridge mc-kind0');
   if ((await execa('iptables', ['-w', '-S', 'MC-KIND-GUARD'], { reject: false })).exitCode === 0) found.push('iptables chain MC-KIND-GUARD');
   if (/-j MC-KIND-GUARD/.test((await execa('iptables', ['-w', '-S', 'FORWARD'])).stdout)) found.push('FORWARD jump to MC-KIND-GUARD');
