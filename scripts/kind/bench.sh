@@ -38,6 +38,8 @@ klog "warm build"
 bash "$KIND_SCRIPTS/dockerd.sh" start >/dev/null
 t0=$(now); bash "$KIND_SCRIPTS/build.sh" 2>/dev/null; t1=$(now); warm_secs=$(secs "$t0" "$t1")
 
+used_mib() { df --output=used -B1M "$KIND_CACHE" | tail -1 | tr -d ' '; }
+disk_before=$(used_mib)
 klog "create $CLUSTER to every node Ready + Multus ready"
 DOCKER_HOST=$KIND_DOCKER_HOST PATH=$KIND_TOOLS:$PATH "$KIND_CLI" delete cluster --name "$CLUSTER" >/dev/null 2>&1 || true
 create_json=$(cd "$REPO_DIR" && npx tsx scripts/kind/bench-create.ts "$CLUSTER" 2>/dev/null | tail -1)
@@ -55,18 +57,21 @@ sleep 30
 nodes_mib=$(DOCKER_HOST=$KIND_DOCKER_HOST /usr/bin/docker stats --no-stream --format '{{.MemUsage}}' | awk '{v=$1; u=v; sub(/[0-9.]+/,"",u); sub(/[A-Za-z]+/,"",v); m=(u=="GiB")?v*1024:(u=="MiB")?v:(u=="KiB")?v/1024:v/1048576; s+=m} END {printf "%d", s}')
 daemon_kib=0
 for pid in $(pgrep -f -- "$KIND_RUN" || true); do daemon_kib=$(( daemon_kib + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done
-cache_mib=$(du -sm "$KIND_CACHE" | cut -f1)
-volumes_mib=$(du -sm "$KIND_DOCKER_DATA/volumes" | cut -f1)
+# What the running cluster adds on disk (node /var volumes, container layers),
+# by the filesystem's own count: du would count overlay mounts twice.
+cluster_disk_mib=$(( $(used_mib) - disk_before ))
 image_mib=$(( $(DOCKER_HOST=$KIND_DOCKER_HOST /usr/bin/docker image inspect -f '{{.Size}}' "$NODE_IMAGE") / 1048576 ))
 
 klog "deleting $CLUSTER"
 DOCKER_HOST=$KIND_DOCKER_HOST PATH=$KIND_TOOLS:$PATH "$KIND_CLI" delete cluster --name "$CLUSTER" >/dev/null 2>&1
 rm -f "$cfg"
+bash "$KIND_SCRIPTS/host.sh" down
+cache_mib=$(du -sm "$KIND_CACHE" | cut -f1)
 
 cat >"$out" <<JSON
 {"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "cpus": $(nproc), "memGiB": $(awk '/MemTotal/ {printf "%d", $2/1048576+0.5}' /proc/meminfo),
  "coldBuildSecs": $cold_secs, "coldBuildDiskMiB": $cold_disk_mib, "coldBuildPeakMiB": $cold_peak_mib, "warmBuildSecs": $warm_secs,
  "create": ${create_json:-null}, "suiteSecs": $suite_secs, "suiteExit": $rc, "suite": "$summary",
- "idleNodesMiB": $nodes_mib, "idleDaemonMiB": $(( daemon_kib / 1024 )), "cacheMiB": $cache_mib, "nodeVolumesMiB": $volumes_mib, "nodeImageMiB": $image_mib}
+ "idleNodesMiB": $nodes_mib, "idleDaemonMiB": $(( daemon_kib / 1024 )), "cacheMiB": $cache_mib, "clusterDiskMiB": $cluster_disk_mib, "nodeImageMiB": $image_mib}
 JSON
 cat "$out"
