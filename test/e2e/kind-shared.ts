@@ -13,10 +13,9 @@ import type { Outcome } from './expected-local.ts';
  */
 export const E2E_CLUSTER = 'mc-e2e';
 
-/** A config file naming the cluster (kind.* has no flags). */
+/** A config file naming the cluster (kind.* has no flags); one per cluster, rewritten each time. */
 export function kindConfig(clusterName: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mc-e2e-kind-'));
-  const file = join(dir, 'mc.yaml');
+  const file = join(tmpdir(), `mc-e2e-kind-${clusterName}.yaml`);
   writeFileSync(file, `kind:\n  clusterName: ${clusterName}\n`);
   return file;
 }
