@@ -11,7 +11,6 @@ import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
 import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
-import { loadTestImageIntoKind } from '../helpers/providers/kind-images.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
@@ -69,6 +68,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   recordRunCluster(settings.runId, { kubeconfig: resolve(handle.kubeconfig), ...(handle.context ? { context: handle.context } : {}) });
   const serverVersion = await checkReachable(kc);
   const profile = loadProfile(settings);
+  // A peer container must start on the daemon the kind nodes run on.
+  if (profile.externalPeer?.dockerNetwork && handle.dockerHost) profile.externalPeer = { ...profile.externalPeer, dockerHost: handle.dockerHost };
   const timeouts = timeoutsFor(settings.profile);
   // From here a cluster that stops answering for timeouts.apiLost is lost (helpers/k8s/api-lost.ts).
   watchApiLostFor(settings.runId);
@@ -76,8 +77,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let multus: Awaited<ReturnType<typeof ensureMultus>>;
   let nodes: Awaited<ReturnType<typeof discoverNodes>>;
   try {
-    const multusImage = settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE;
-    if (settings.provider === 'kind') await loadTestImageIntoKind(settings, profile.testImage);
+    const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
     multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
     nodes = await discoverNodes(kc, {
       runId: settings.runId,

@@ -16,6 +16,7 @@ import {
 } from '../helpers/assert/negative-cause.ts';
 import { eventsFor } from '../helpers/k8s/events.ts';
 import { describeNodeResidue } from '../helpers/scenario/node-residue.ts';
+import { nodesFor } from '../helpers/scenario/requirements.ts';
 
 interface NegativeCase {
   id: string;
@@ -110,10 +111,13 @@ async function withNodeResidue(env: ScenarioEnv, name: string, failure: Conforma
 scenario('negative/ipam-exhausted', async (env) => {
   await env.nad('macvlan-small-range', { name: 'macvlan-small' });
   // Two addresses in the range: two pods take them, the third cannot start.
-  const first = await env.pod('small-a', { networks: 'macvlan-small' });
-  await env.pod('small-b', { networks: 'macvlan-small' });
+  // All on one node: host-local keeps its pool per node.
+  const node = nodesFor(env.cluster, 'macvlan').nodes[0]!;
+  const first = await env.pod('small-a', { networks: 'macvlan-small', node });
+  await env.pod('small-b', { networks: 'macvlan-small', node });
   await env.podExpectingFailure('small-c', {
     networks: 'macvlan-small',
+    node,
     iface: 'net1',
     cause: ipamExhausted({ start: env.profile.smallRangeStart, end: env.profile.smallRangeEnd }),
   });

@@ -23,7 +23,8 @@ export const DEFAULTS = {
   multusInstall: 'auto',
   tanzuNamespace: 'tanzu-cli-managed-packages',
   kindClusterName: 'multus-conformance',
-  kindNodes: 2,
+  // One control plane and two workers: cross-node and per-worker scenarios need two workers.
+  kindNodes: 3,
 } as const;
 
 export const PROFILE_FOR_PROVIDER: Record<ProviderName, Profile> = { local: 'local', kind: 'kind', existing: 'generic' };
@@ -107,6 +108,9 @@ const KindSchema = z.strictObject({
   clusterName: dnsLabel.default(DEFAULTS.kindClusterName),
   nodes: z.number().int().min(1).max(10).default(DEFAULTS.kindNodes),
   nodeImage: z.string().min(1).optional(),
+  // The offline toolchain (scripts/kind: private dockerd, locally built node
+  // image). Unset: detected on this machine, never by asking a registry.
+  offline: z.boolean().optional(),
 });
 
 const ExternalPeerSchema = z.strictObject({ netns: z.string().min(1) });

@@ -287,3 +287,22 @@ export function describePool(pool: IpamPool): string {
   if (pool.excluded.length > 0) text += ` excluding ${pool.excluded.join(', ')}`;
   return text;
 }
+
+/**
+ * start..end cut into `parts` disjoint consecutive ranges (the last takes the
+ * remainder). host-local allocates per node: pods that may land on different
+ * nodes of one segment need different ranges, or they get the same address.
+ */
+export function splitRange(start: string, end: string, parts: number): Array<[string, string]> {
+  const a = parseIp(start);
+  const b = parseIp(end);
+  if (!a || !b || a.family !== b.family || parts < 1 || b.value - a.value + 1n < BigInt(parts)) {
+    throw new Error(`range ${start}-${end}: cannot be split into ${parts} parts`);
+  }
+  const size = (b.value - a.value + 1n) / BigInt(parts);
+  return Array.from({ length: parts }, (_, i) => {
+    const first = a.value + BigInt(i) * size;
+    const last = i === parts - 1 ? b.value : first + size - 1n;
+    return [formatIp(a.family, first), formatIp(a.family, last)] as [string, string];
+  });
+}

@@ -8,6 +8,10 @@ export interface ClusterHandle {
   context?: string;
   /** Whether this run created the cluster (and may therefore install Multus or delete it). */
   created: boolean;
+  /** A Multus image the nodes hold already (no registry needed); the upstream image otherwise. */
+  multusImage?: string;
+  /** The docker daemon the nodes run on (kind), where an external peer container must start. */
+  dockerHost?: string;
 }
 
 /** How a run gets its cluster: create or reuse one, and remove it afterwards when asked. */

@@ -19,7 +19,7 @@ type PeerConfig = NonNullable<ProfileValues['externalPeer']>;
  */
 export async function startExternalPeer(config: PeerConfig, prefixLength: number): Promise<ExternalPeer> {
   if (config.netns) return netnsPeer(config.netns, config.address);
-  if (config.dockerNetwork) return await containerPeer(config.dockerNetwork, config.address, prefixLength, config.image);
+  if (config.dockerNetwork) return await containerPeer(config.dockerNetwork, config.address, prefixLength, config.image, config.dockerHost);
   throw new Error('externalPeer needs netns or dockerNetwork');
 }
 
@@ -36,9 +36,23 @@ function netnsPeer(netns: string, address: string): ExternalPeer {
   };
 }
 
-async function containerPeer(network: string, address: string, prefixLength: number, image: string | undefined): Promise<ExternalPeer> {
+async function containerPeer(
+  network: string,
+  address: string,
+  prefixLength: number,
+  image: string | undefined,
+  dockerHost: string | undefined,
+): Promise<ExternalPeer> {
   // Offline machines cannot pull the reaper image; the container is stopped below.
   process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
+  // testcontainers finds its daemon through DOCKER_HOST: the one the kind
+  // nodes run on (the project's private dockerd offline), never a guess.
+  if (dockerHost) {
+    process.env['DOCKER_HOST'] = dockerHost;
+    // Only published ports would need the daemon's host; that daemon has no
+    // default "bridge" network for testcontainers to look it up from.
+    process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= '127.0.0.1';
+  }
   const { GenericContainer } = await import('testcontainers');
   const container = await new GenericContainer(image ?? 'localhost/multus-conformance/testpod:1')
     .withNetworkMode(network)

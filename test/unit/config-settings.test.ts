@@ -21,7 +21,7 @@ describe('RunSettingsSchema', () => {
       strict: false,
       multus: { install: 'auto' },
       network: {},
-      kind: { clusterName: 'multus-conformance', nodes: 2 },
+      kind: { clusterName: 'multus-conformance', nodes: 3 },
     });
     expect(s.runId).toMatch(/^[0-9a-f]{8}$/);
     expect(s.kubeconfig).toBeUndefined();
