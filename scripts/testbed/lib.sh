@@ -43,6 +43,11 @@ EXT_NETNS=mc-ext
 EXT_IP=192.168.1.1
 EXT_CIDR=24
 
+# The API server's audit log of the least-privilege ServiceAccount
+# (fixtures/rbac/multus-conformance.yaml creates it).
+AUDIT_LOG=$LOG_DIR/audit.log
+LP_SA_USER=system:serviceaccount:multus-conformance:multus-conformance
+
 # Ports the control plane listens on; `up` refuses to start if one is taken.
 PORTS="2379 2380 2381 6443 10248 10249 10250 10256 10257 10259"
 

@@ -204,6 +204,19 @@ resolvConf: /etc/resolv.conf
 maxPods: 110
 EOF
 
+  # Requests of the least-privilege ServiceAccount (fixtures/rbac) are logged,
+  # nothing else: test/e2e/least-privilege.test.ts compares what the suite
+  # really used with what the manifest grants.
+  cat >"$STATE_DIR/config/audit-policy.yaml" <<EOF
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    users: ["$LP_SA_USER"]
+  - level: None
+EOF
+
   cat >"$STATE_DIR/config/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -258,7 +271,9 @@ start_control_plane() {
     --requestheader-username-headers X-Remote-User \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$PKI_DIR/sa.pub" --service-account-signing-key-file "$PKI_DIR/sa.key" \
-    --service-cluster-ip-range "$SERVICE_CIDR" --enable-priority-and-fairness=false --profiling=false
+    --service-cluster-ip-range "$SERVICE_CIDR" --enable-priority-and-fairness=false --profiling=false \
+    --audit-policy-file "$STATE_DIR/config/audit-policy.yaml" --audit-log-path "$AUDIT_LOG" \
+    --audit-log-maxsize 200 --audit-log-maxbackup 1
 
   local common=(--bind-address 127.0.0.1 --leader-elect=false --profiling=false)
   start kube-controller-manager kube-controller-manager "${common[@]}" \
