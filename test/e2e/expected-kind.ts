@@ -10,8 +10,8 @@ const passed = { status: 'passed' } as const;
 const skipped = (reason: RegExp): Outcome => ({ status: 'skipped', reason });
 const failed = (message: RegExp): Outcome => ({ status: 'failed', message });
 
-const NODES = ['control-plane', 'worker', 'worker2'];
-const noIpvlan = new RegExp(NODES.map((n) => `node \\S+-${n}: node kernel lacks ipvlan \\(creating a ipvlan link failed: .*Operation not supported\\)`).join('.*'));
+// One case per node (control plane and both workers), each with its own node named.
+const noIpvlan = /node \S+-(control-plane|worker2?): node kernel lacks ipvlan \(creating a ipvlan link failed: .*Operation not supported\)/;
 
 /** The thin plugin (the default install). */
 export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
@@ -50,7 +50,8 @@ export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
   'traffic/external-host': passed,
   'lifecycle/multus-restart': passed,
   'lifecycle/pod-during-restart': passed,
-  'audit/workload-pods': skipped(/no running workload pods with k8s\.v1\.cni\.cncf\.io\/networks outside the suite's namespaces/),
+  // No workloads on the cluster but the suite's own: nothing to compare, said so.
+  'audit/workload-pods': skipped(/Nothing was compared: (no pod with network annotations|none of the \d+ pod\(s\)) outside the suite's namespaces/),
 };
 
 /**

@@ -6,7 +6,8 @@ import { kindKubeconfigPath } from '../../helpers/providers/kind.ts';
 import { RunSettingsSchema } from '../../helpers/config/settings.ts';
 import { newRunId, readJunit, reportDir, runNamespaces, type CliResult } from './cli.ts';
 import { EXPECTED_KIND_THIN } from './expected-kind.ts';
-import { E2E_CLUSTER, kindDocker, kindRun, kindTools, outcomeMismatches } from './kind-shared.ts';
+import { E2E_CLUSTER, kindDocker, kindRun, kindTools } from './kind-shared.ts';
+import { outcomeMismatches } from './outcomes.ts';
 
 // A full conformance run on a 3-node kind cluster, as `run --provider kind`
 // does it on this machine (offline toolchain), checked scenario by scenario.

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseKeyValues, KIND_SCRIPTS_DIR } from '../../helpers/providers/kind-toolchain.ts';
-import { cli, readReport, type CliResult } from './cli.ts';
-import type { Outcome } from './expected-local.ts';
+import { cli, type CliResult } from './cli.ts';
 
 /**
  * The kind e2e files share one cluster, created by whichever runs first and
@@ -51,22 +50,6 @@ export async function kindDocker(tools: KindTools, args: string[]): Promise<stri
 }
 
 /** Scenario outcomes that differ from the table, one line each. */
-export function outcomeMismatches(dir: string, expected: Record<string, Outcome>): string[] {
-  const report = readReport(dir);
-  const wrong: string[] = [];
-  for (const [id, want] of Object.entries(expected)) {
-    const got = report.get(id);
-    if (!got) {
-      wrong.push(`${id}: missing from the report`);
-      continue;
-    }
-    if (got.status !== want.status) wrong.push(`${id}: expected ${want.status}, got ${got.status} ${got.failure.split('\n')[0] ?? ''}`);
-    else if (want.status === 'failed' && !want.message.test(got.failure)) wrong.push(`${id}: failure ${JSON.stringify(got.failure.slice(0, 300))} does not match ${want.message}`);
-  }
-  return wrong;
-}
-
-
 /** Node containers of a kind cluster on the private dockerd (full ids); none when the daemon is down. */
 export async function clusterContainers(tools: KindTools, clusterName: string): Promise<string[]> {
   if (!(await privateDockerdUp(tools))) return [];

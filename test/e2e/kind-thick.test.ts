@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../helpers/scenario/catalog.ts';
 import { reportDir, type CliResult } from './cli.ts';
 import { EXPECTED_KIND_THICK } from './expected-kind.ts';
-import { clusterLeftovers, kindRun, kindTools, outcomeMismatches } from './kind-shared.ts';
+import { clusterLeftovers, kindRun, kindTools } from './kind-shared.ts';
+import { outcomeMismatches } from './outcomes.ts';
 
 // The thick plugin on its own 3-node cluster (Multus cannot be switched on
 // the shared one), run in full and deleted with --teardown.
