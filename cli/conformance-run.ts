@@ -1,11 +1,15 @@
 import { describeApiLost, readApiLost } from '../helpers/k8s/api-lost.ts';
-import { clearRunState, readRunCluster, readTeardown, type RunCluster } from '../helpers/scenario/run-state.ts';
+import { clearRunState, readPhases, readRunCluster, readSetupEnd, readTeardown, recordPhase, type RunCluster } from '../helpers/scenario/run-state.ts';
+import { formatTimings, type TimingsReport } from '../helpers/timing/report.ts';
+import { runTimings } from '../helpers/timing/run-phases.ts';
 import type { ExitCode } from './errors.ts';
 import { decideRun } from './run-outcome.ts';
-import { printProblems, runVitest, type VitestRunOptions } from './vitest-run.ts';
+import { printProblems, runVitest, type VitestRunOptions, type VitestTiming } from './vitest-run.ts';
 
 export interface ConformanceRunOptions extends VitestRunOptions {
   runId: string;
+  /** Print the timing breakdown (it always goes into the JSON report). */
+  printTimings?: boolean;
   failOnSkip: boolean;
   minPassed?: number | undefined;
   /** As the user gave them; the cleanup command prefers what the global setup recorded. */
@@ -22,6 +26,8 @@ export interface ConformanceRunOptions extends VitestRunOptions {
 export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitCode> {
   // A reused --run-id must not inherit an earlier run's state (a lost cluster, leftovers).
   clearRunState(opts.runId);
+  // From the process start to here: node, tsx and the CLI's own work (settings, selection).
+  recordPhase(opts.runId, 'cli start', performance.timeOrigin);
   try {
     const run = await runVitest(opts);
     const teardown = readTeardown(opts.runId);
@@ -35,13 +41,31 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
       ...(opts.minPassed === undefined ? {} : { minPassed: opts.minPassed }),
       cleanupCommand: cleanupCommand(opts, readRunCluster(opts.runId)),
     });
-    run.publish(verdict.problems);
+    const timings = timingsOf(opts.runId, run.timing);
+    run.publish(verdict.problems, { timings });
     printProblems(verdict.problems);
+    if (opts.printTimings) process.stdout.write(`${formatTimings(timings)}\n`);
     if (teardown?.teardownError) printProblems([{ id: 'run/teardown', title: '', kind: 'error', message: `--teardown failed: ${teardown.teardownError}` }]);
     return verdict.code;
   } finally {
     clearRunState(opts.runId);
   }
+}
+
+/**
+ * The run's phases: what the CLI and the global setup and teardown recorded,
+ * plus the two that only the test results tell (workers starting and files
+ * being collected; the scenarios themselves), and the reporters up to now.
+ */
+function timingsOf(runId: string, timing: VitestTiming): TimingsReport {
+  const spans = readPhases(runId);
+  const setupEnd = readSetupEnd(runId);
+  if (setupEnd !== undefined && timing.firstStartMs !== undefined) spans.push({ phase: 'workers and collection', startMs: setupEnd, endMs: timing.firstStartMs });
+  if (timing.firstStartMs !== undefined && timing.lastEndMs !== undefined) spans.push({ phase: 'scenarios', startMs: timing.firstStartMs, endMs: timing.lastEndMs });
+  const sweep = spans.find((s) => s.phase === 'sweep');
+  const reportersFrom = sweep?.endMs ?? timing.lastEndMs;
+  if (reportersFrom !== undefined) spans.push({ phase: 'reporters', startMs: reportersFrom, endMs: Date.now() });
+  return { run: runTimings(spans, performance.timeOrigin), scenarios: timing.scenarios };
 }
 
 /** The command that removes what a run left, for the cluster the run really used. */

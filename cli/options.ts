@@ -60,6 +60,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--teardown', 'delete the cluster afterwards (local, kind)', false)
     .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
     .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)
+    .option('--timings', 'print where the run spent its time: phases, and each scenario by part (always in the JSON report)', false)
     .option('--run-id <id>', 'run id used in labels and namespace names (default: random 8 hex characters)');
 }
 
@@ -84,6 +85,7 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   teardown: ['teardown'],
   failOnSkip: ['failOnSkip'],
   minPassed: ['minPassed'],
+  timings: ['timings'],
   runId: ['runId'],
   testImage: ['testImage'],
   nodeSelector: ['network', 'nodeSelector'],

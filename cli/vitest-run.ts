@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TestRunResult } from 'vitest/node';
+import type { TestModule, TestRunResult } from 'vitest/node';
+import type { NamedScenarioTiming } from '../helpers/timing/report.ts';
 import { discardReport, postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
 import { redact } from '../helpers/report/redact.ts';
+import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
 import type { RunProblem } from '../helpers/report/run-problems.ts';
 import { SummaryReporter } from '../helpers/report/summary-reporter.ts';
 import { isUsageError, printErrorLine, type ExitCode } from './errors.ts';
@@ -39,10 +41,19 @@ export interface VitestOutcome {
   interrupted: boolean;
 }
 
+/** Where the scenarios' time went, from the test results (epoch ms). */
+export interface VitestTiming {
+  /** When the first scenario started and the last one ended; absent when none ran. */
+  firstStartMs?: number;
+  lastEndMs?: number;
+  scenarios: NamedScenarioTiming[];
+}
+
 export interface VitestRun {
   outcome: VitestOutcome;
-  /** Finishes the reports with these run-level problems and moves them into place. */
-  publish(problems: readonly RunProblem[]): void;
+  timing: VitestTiming;
+  /** Finishes the reports with these run-level problems (and top-level JSON additions) and moves them into place. */
+  publish(problems: readonly RunProblem[], json?: Record<string, unknown>): void;
 }
 
 /**
@@ -57,6 +68,8 @@ export interface VitestRun {
  */
 export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   const { createVitest } = await import('vitest/node');
+  // The global setup times vitest's own start from here (helpers/timing/run-phases.ts).
+  process.env[VITEST_START_ENV] = String(Date.now());
   for (const file of [opts.junitFile, opts.jsonFile]) mkdirSync(dirname(file), { recursive: true });
   const staged = { junit: stagingPath(opts.junitFile), json: stagingPath(opts.jsonFile) };
   // A second Ctrl-C exits at once: leave no half-written report behind (the earlier one stays).
@@ -121,13 +134,30 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
   return {
     outcome,
-    publish(problems) {
-      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems });
+    timing: timingOf(result?.testModules ?? []),
+    publish(problems, json) {
+      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems, ...(json ? { json } : {}) });
       publishReport(staged.junit, opts.junitFile);
       publishReport(staged.json, opts.jsonFile);
       process.off('exit', discard);
     },
   };
+}
+
+function timingOf(modules: ReadonlyArray<TestModule>): VitestTiming {
+  const timing: VitestTiming = { scenarios: [] };
+  for (const mod of modules) {
+    for (const test of mod.children.allTests()) {
+      const d = test.diagnostic();
+      if (d && d.startTime > 0) {
+        timing.firstStartMs = Math.min(timing.firstStartMs ?? Infinity, d.startTime);
+        timing.lastEndMs = Math.max(timing.lastEndMs ?? 0, d.startTime + d.duration);
+      }
+      const t = test.meta().timings;
+      if (t) timing.scenarios.push({ name: test.fullName, ...t });
+    }
+  }
+  return timing;
 }
 
 function errorFact(e: unknown): ErrorFact {

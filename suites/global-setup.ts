@@ -15,7 +15,8 @@ import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
 import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
 import { apiGate } from '../helpers/scenario/api-gate.ts';
-import { recordRunCluster, recordTeardown, type TeardownRecord } from '../helpers/scenario/run-state.ts';
+import { recordPhase, recordRunCluster, recordSetupEnd, recordTeardown, timedPhase, type TeardownRecord } from '../helpers/scenario/run-state.ts';
+import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
 import { readApiLost, startApiMonitor, watchApiLostFor } from '../helpers/k8s/api-lost.ts';
 import { DisruptionLock } from '../helpers/scenario/disruption.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
@@ -60,13 +61,42 @@ function scopeNote(info: ClusterInfo): string {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = settingsFromEnv();
+  // Both conformance projects (the disruptive one runs after the other) name
+  // this setup; vitest calls it once per project, in one process. The first
+  // call does the work; the other gets the same cluster and no teardown.
+  const runs = ((globalThis as { [SHARED]?: Map<string, Promise<SetupResult>> })[SHARED] ??= new Map());
+  const first = runs.get(settings.runId);
+  if (first) {
+    project.provide('cluster', (await first).info);
+    return async () => undefined;
+  }
+  const result = setupOnce(settings);
+  runs.set(settings.runId, result);
+  const { info, teardown } = await result;
+  project.provide('cluster', info);
+  return teardown;
+}
+
+const SHARED = Symbol.for('multus-conformance.global-setup');
+
+interface SetupResult {
+  info: ClusterInfo;
+  teardown: () => Promise<void>;
+}
+
+async function setupOnce(settings: RunSettings): Promise<SetupResult> {
+  const setupStart = Date.now();
+  const vitestStart = Number(process.env[VITEST_START_ENV]);
+  if (Number.isFinite(vitestStart) && vitestStart > 0) recordPhase(settings.runId, 'vitest start', vitestStart, setupStart);
   const provider = providerFor(settings);
-  const handle = await provider.ensureCluster(settings);
-  const kc = loadKubeConfig({ kubeconfig: handle.kubeconfig, context: handle.context });
-  guardContext(settings, kc);
-  // For the `cleanup --run-id` command `run` prints when something may be left.
-  recordRunCluster(settings.runId, { kubeconfig: resolve(handle.kubeconfig), ...(handle.context ? { context: handle.context } : {}) });
-  const serverVersion = await checkReachable(kc);
+  const { handle, kc, serverVersion } = await timedPhase(settings.runId, 'provider and testbed check', async () => {
+    const handle = await provider.ensureCluster(settings);
+    const kc = loadKubeConfig({ kubeconfig: handle.kubeconfig, context: handle.context });
+    guardContext(settings, kc);
+    // For the `cleanup --run-id` command `run` prints when something may be left.
+    recordRunCluster(settings.runId, { kubeconfig: resolve(handle.kubeconfig), ...(handle.context ? { context: handle.context } : {}) });
+    return { handle, kc, serverVersion: await checkReachable(kc) };
+  });
   const profile = loadProfile(settings);
   // A peer container must start on the daemon the kind nodes run on.
   if (profile.externalPeer?.dockerNetwork && handle.dockerHost) profile.externalPeer = { ...profile.externalPeer, dockerHost: handle.dockerHost };
@@ -78,14 +108,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let nodes: Awaited<ReturnType<typeof discoverNodes>>;
   try {
     const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
-    multus = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
-    nodes = await discoverNodes(kc, {
-      runId: settings.runId,
-      image: profile.testImage,
-      sriovResource: profile.sriovResource,
-      nodeSelector: settings.network.nodeSelector,
-      timeoutMs: timeouts.probe,
-    });
+    multus = await timedPhase(settings.runId, 'Multus detect/install', () =>
+      ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady }),
+    );
+    nodes = await timedPhase(settings.runId, 'capability probe', () =>
+      discoverNodes(kc, {
+        runId: settings.runId,
+        image: profile.testImage,
+        sriovResource: profile.sriovResource,
+        nodeSelector: settings.network.nodeSelector,
+        timeoutMs: timeouts.probe,
+      }),
+    );
     // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
     const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
     if (wrongMaster) throw new UsageError(wrongMaster);
@@ -94,7 +128,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw e;
   }
   const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
-  project.provide('cluster', info);
   process.stderr.write(
     `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
       `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,
@@ -102,7 +135,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   // Never throws: what went wrong goes to the run's state for `run` to report
   // (an error thrown here would reach the user as a stack trace).
-  return async () => {
+  recordSetupEnd(settings.runId);
+  const teardown = async (): Promise<void> => {
+    const sweepStart = Date.now();
     DisruptionLock.remove(settings.runId);
     const record: TeardownRecord = { leftovers: [] };
     try {
@@ -118,9 +153,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       }
     } finally {
       stopMonitor();
+      recordPhase(settings.runId, 'sweep', sweepStart);
       recordTeardown(settings.runId, record);
     }
   };
+  return { info, teardown };
 }
 
 /** Deletes what the run created and waits, bounded, until it is gone; fills in what is left. */

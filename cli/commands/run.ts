@@ -28,13 +28,14 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
     process.env[RUN_SETTINGS_ENV] = settingsToEnv(settings);
     done(
       await conformanceRun({
-        projects: ['conformance'],
+        projects: ['conformance', 'conformance-disruptive'],
         junitFile: settings.junitFile,
         jsonFile: settings.jsonFile,
         concurrency: settings.concurrency,
         timeoutSeconds: settings.timeoutSeconds,
         files,
         runId: settings.runId,
+        printTimings: settings.timings,
         failOnSkip: settings.failOnSkip,
         minPassed: settings.minPassed,
         kubeconfig: settings.kubeconfig,

@@ -133,6 +133,8 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
+  // Print the timing breakdown (it is always in the JSON report).
+  timings: z.boolean().default(false),
   // Scenarios that can leave state on nodes (negative/long-ifname on thin
   // Multus) run on clusters the suite did not create only when this is set.
   allowNodeResidue: z.boolean().default(false),

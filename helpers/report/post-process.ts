@@ -12,7 +12,7 @@ import { addProblemsToJson, addProblemsToJunit, type RunProblem } from './run-pr
  * token). A file vitest did not write is created only when there is a
  * problem to report: never an empty, green-looking report.
  */
-export function postProcessReports(files: { junitFile?: string; jsonFile?: string; problems?: readonly RunProblem[] }): void {
+export function postProcessReports(files: { junitFile?: string; jsonFile?: string; problems?: readonly RunProblem[]; json?: Record<string, unknown> }): void {
   const problems = files.problems ?? [];
   if (files.junitFile && (existsSync(files.junitFile) || problems.length > 0)) {
     const xml = existsSync(files.junitFile) ? readFileSync(files.junitFile, 'utf8') : undefined;
@@ -20,7 +20,9 @@ export function postProcessReports(files: { junitFile?: string; jsonFile?: strin
   }
   if (files.jsonFile && (existsSync(files.jsonFile) || problems.length > 0)) {
     const report: unknown = existsSync(files.jsonFile) ? JSON.parse(readFileSync(files.jsonFile, 'utf8')) : undefined;
-    writeFileSync(files.jsonFile, JSON.stringify(redactDeep(addProblemsToJson(report, problems)), null, 2));
+    const withProblems = addProblemsToJson(report, problems);
+    const finished = files.json && typeof withProblems === 'object' && withProblems !== null ? { ...withProblems, ...files.json } : withProblems;
+    writeFileSync(files.jsonFile, JSON.stringify(redactDeep(finished), null, 2));
   }
 }
 

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { Stopwatch } from '../timing/stopwatch.ts';
 import { execInPod, type ExecResult } from '../k8s/exec.ts';
 import { parseIpJsonAddr, parseIpJsonRoute, parseBusyboxIpAddr, parseBusyboxIpRoute } from '../parse/ip-output.ts';
 import type { LiveInterface, LiveRoute } from '../parse/ip-output.ts';
@@ -14,6 +15,7 @@ export class AttachedPod {
     private readonly kc: k8s.KubeConfig,
     public pod: k8s.V1Pod,
     private readonly execTimeoutMs: number,
+    private readonly watch: Stopwatch = new Stopwatch(),
   ) {}
 
   get namespace(): string {
@@ -45,7 +47,7 @@ export class AttachedPod {
   }
 
   async exec(command: string[]): Promise<ExecResult> {
-    return await execInPod(this.kc, this.namespace, this.name, command, { timeoutMs: this.execTimeoutMs });
+    return await this.watch.time('exec', () => execInPod(this.kc, this.namespace, this.name, command, { timeoutMs: this.execTimeoutMs }));
   }
 
   /** Output of a command that must succeed; a failure names the pod and the command. */

@@ -12,6 +12,14 @@ import { CapabilityFailure } from '../capabilities/node-verdict.ts';
 import { caseName, targetsOf } from './targets.ts';
 import { SkipScenario } from './skip.ts';
 import { DisruptionLock } from './disruption.ts';
+import { Stopwatch, type ScenarioTiming } from '../timing/stopwatch.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Where the scenario's time went, by part (helpers/timing/stopwatch.ts). */
+    timings?: ScenarioTiming;
+  }
+}
 
 export { caseName, scenarioGate, skipReason, targetsOf, type Target } from './targets.ts';
 
@@ -53,6 +61,11 @@ export function scenario(id: string, body: ScenarioBody): void {
   for (const { node, verdict } of targetsOf(def, cluster)) {
     const name = caseName(def, node);
     test.concurrent(name, async (ctx) => {
+      const watch = new Stopwatch();
+      // Whatever the outcome, the report says where the time went (`--timings`, JSON).
+      ctx.onTestFinished(() => {
+        ctx.task.meta.timings = watch.result();
+      });
       if (verdict.outcome === 'skip') {
         await ctx.annotate(verdict.reason, 'skip-reason');
         ctx.skip(verdict.reason);
@@ -60,13 +73,15 @@ export function scenario(id: string, body: ScenarioBody): void {
       // A probe that failed, a selected node without its master, a master that is down: the case fails, never skips.
       if (verdict.outcome !== 'run' && verdict.outcome !== 'skip') throw new CapabilityFailure(verdict.reason);
       await ctx.annotate(def.rule, 'rule');
+      const lockRequested = performance.now();
       const run = async (): Promise<{ skipped?: string }> => {
+        watch.add('lock wait', performance.now() - lockRequested);
         // No scenario starts into an outage; none at all once the cluster is lost (one reason for all).
         const lostBefore = await gate.beforeStart();
         if (lostBefore) return { skipped: notRunReason(lostBefore) };
         let env: ScenarioEnv | undefined;
         try {
-          const created = await createEnv(cluster, slugOf(def, node), gate);
+          const created = await createEnv(cluster, slugOf(def, node), gate, { namespace: def.namespace, watch });
           if (!(created instanceof ScenarioEnv)) return { skipped: notRunReason(created) };
           env = created;
           await body(env, node);
@@ -100,14 +115,14 @@ export function scenario(id: string, body: ScenarioBody): void {
  * started yet: wait for it, then start again, or report the scenario as not
  * run when the cluster is lost.
  */
-async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate): Promise<ScenarioEnv | ApiLost> {
+async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate, opts: { namespace: boolean; watch: Stopwatch }): Promise<ScenarioEnv | ApiLost> {
   try {
-    return await ScenarioEnv.create(cluster, slug);
+    return await ScenarioEnv.create(cluster, slug, opts);
   } catch (e) {
     const lost = await gate.afterFailure(e);
     if (lost) return lost;
     if (!isNoAnswer(e)) throw e;
-    return await ScenarioEnv.create(cluster, slug);
+    return await ScenarioEnv.create(cluster, slug, opts);
   }
 }
 
