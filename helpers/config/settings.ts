@@ -123,6 +123,10 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
+  // For CI: failures this YAML list accepts are reported as known, not failed (helpers/report/known-failures.ts).
+  knownFailures: path.optional(),
+  // A previous run's JSON report (or report directory): the run ends with a comparison; a regression fails it.
+  baseline: path.optional(),
   // prefault, not default: the nested defaults must still be applied.
   multus: MultusSchema.prefault({}),
   network: NetworkSchema.prefault({}),
