@@ -11,9 +11,9 @@ import type { RunReport } from '../../helpers/report/run-report.ts';
  */
 export const HOSTILE = {
   script: '<script>document.title="pwned"</script>',
-  image: '<img src="http://192.0.2.1/x.png" onerror="document.title=\'pwned\'">',
+  image: '<img src="http://127.0.0.1:9/x.png" onerror="document.title=\'pwned\'">',
   cell: 'a | b </td></tr><tr><td>injected',
-  markdown: '**bold** [click](http://192.0.2.1/phish) ![img](http://192.0.2.1/y.png) `code` &amp; ~~gone~~',
+  markdown: '**bold** [click](http://127.0.0.1:9/phish) ![img](http://127.0.0.1:9/y.png) `code` &amp; ~~gone~~',
   heading: 'first line\n## injected heading\n| x | y |',
 } as const;
 

@@ -62,8 +62,8 @@ describe('the Markdown summary', () => {
     // h2 title, h3: run problems, failed, known, fixed, expired, comparison, skipped
     expect(markupProblems(text, 8)).toEqual([]);
     expect(html).toContain('&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;');
-    expect(html).toContain('&lt;img src=&quot;http://192.0.2.1/x.png&quot;');
-    expect(html).toContain('**bold** [click](http://192.0.2.1/phish)');
+    expect(html).toContain('&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;');
+    expect(html).toContain('**bold** [click](http://127.0.0.1:9/phish)');
   });
 
   it('the check above catches markup when the text is not escaped (wrong data)', () => {
