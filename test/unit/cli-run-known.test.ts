@@ -136,6 +136,16 @@ describe('run --known-failures', () => {
     expect(existsSync(join(out, 'r.json'))).toBe(false);
   });
 
+  it('masks credentials in every report, Markdown and HTML included', async () => {
+    const r = await run(SUITE(`throw new Error('pod a/b: API error: Authorization: Bearer sekrit-0123456789abcdef');`), { knownFailuresFile: THIN });
+    expect(r.code).toBe(1);
+    for (const f of ['junit.xml', 'report.json', 'report.md', 'report.html']) {
+      const text = readFileSync(join(r.out, f), 'utf8');
+      expect(text, f).toContain(f === 'report.md' ? 'Bearer \\*\\*\\*' : 'Bearer ***');
+      expect(text, f).not.toContain('sekrit');
+    }
+  }, 60_000);
+
   it('appends the Markdown summary to $GITHUB_STEP_SUMMARY (the file the run is given)', async () => {
     const summary = join(mkdtempSync(join(tmpdir(), 'mc-step-')), 'summary.md');
     writeFileSync(summary, '# earlier step\n');
