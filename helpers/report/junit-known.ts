@@ -12,7 +12,10 @@ import type { KnownMatch } from './known-failures.ts';
  * patterns is markup.
  */
 export interface KnownCase {
-  /** The test case name (vitest's `fullName`). */
+  /**
+   * The test case name (vitest's `fullName`). JUnit names a case by its own
+   * name without describe blocks; scenarios are never inside one, so the two agree.
+   */
   name: string;
   known: KnownMatch;
   /** The whole failure message. */
