@@ -60,6 +60,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--teardown', 'delete the cluster afterwards (local, kind)', false)
     .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
     .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)
+    .option('--known-failures <file>', 'YAML list of accepted failures (scenario, message regex, reason, expires): reported as known, not failed')
+    .option('--baseline <report>', "a previous run's report.json or report directory: compare at the end; a regression (pass→fail, pass→skip, gone) exits 1")
     .option('--run-id <id>', 'run id used in labels and namespace names (default: random 8 hex characters)');
 }
 
@@ -84,6 +86,8 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   teardown: ['teardown'],
   failOnSkip: ['failOnSkip'],
   minPassed: ['minPassed'],
+  knownFailures: ['knownFailures'],
+  baseline: ['baseline'],
   runId: ['runId'],
   testImage: ['testImage'],
   nodeSelector: ['network', 'nodeSelector'],

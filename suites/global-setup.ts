@@ -13,6 +13,7 @@ import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
+import { recordRunTarget, runTargetFrom } from '../helpers/report/run-record.ts';
 import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
 import { apiGate } from '../helpers/scenario/api-gate.ts';
 import { recordRunCluster, recordTeardown, type TeardownRecord } from '../helpers/scenario/run-state.ts';
@@ -95,6 +96,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
   project.provide('cluster', info);
+  // What the run ran against, for its reports and for `compare` (helpers/report/run-record.ts).
+  recordRunTarget(settings.runId, runTargetFrom(info));
   process.stderr.write(
     `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
       `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,
