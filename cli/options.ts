@@ -61,6 +61,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
     .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)
     .option('--timings', 'print where the run spent its time: phases, and each scenario by part (always in the JSON report)', false)
+    .option('--known-failures <file>', 'YAML list of accepted failures (scenario, message regex, reason, expires): reported as known, not failed')
+    .option('--baseline <report>', "a previous run's report.json or report directory: compare at the end; a regression (pass→fail, pass→skip, gone) exits 1")
     .option('--run-id <id>', 'run id used in labels and namespace names (default: random 8 hex characters)');
 }
 
@@ -86,6 +88,8 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   failOnSkip: ['failOnSkip'],
   minPassed: ['minPassed'],
   timings: ['timings'],
+  knownFailures: ['knownFailures'],
+  baseline: ['baseline'],
   runId: ['runId'],
   testImage: ['testImage'],
   nodeSelector: ['network', 'nodeSelector'],

@@ -13,6 +13,7 @@ import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
+import { recordRunTarget, runTargetFrom } from '../helpers/report/run-record.ts';
 import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
 import { apiGate } from '../helpers/scenario/api-gate.ts';
 import { recordPhase, recordRunCluster, recordSetupEnd, recordTeardown, timedPhase, type TeardownRecord } from '../helpers/scenario/run-state.ts';
@@ -128,6 +129,8 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
     throw e;
   }
   const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
+  // What the run ran against, for its reports and for `compare` (helpers/report/run-record.ts).
+  recordRunTarget(settings.runId, runTargetFrom(info));
   process.stderr.write(
     `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
       `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,

@@ -40,6 +40,11 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
         minPassed: settings.minPassed,
         kubeconfig: settings.kubeconfig,
         context: settings.context,
+        reportDir: settings.reportDir,
+        knownFailuresFile: settings.knownFailures,
+        baselineFile: settings.baseline,
+        stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+        identity: { provider: settings.provider, profile: settings.profile, mode: settings.mode, strict: settings.strict, tests: settings.tests },
       }),
     );
   });

@@ -24,6 +24,8 @@ const PATH_FIELDS: ReadonlyArray<readonly string[]> = [
   ['reportDir'],
   ['junitFile'],
   ['jsonFile'],
+  ['knownFailures'],
+  ['baseline'],
   ['multus', 'tanzu', 'valuesFile'],
 ];
 

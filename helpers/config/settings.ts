@@ -138,6 +138,10 @@ const InputSchema = z.strictObject({
   // Scenarios that can leave state on nodes (negative/long-ifname on thin
   // Multus) run on clusters the suite did not create only when this is set.
   allowNodeResidue: z.boolean().default(false),
+  // For CI: failures this YAML list accepts are reported as known, not failed (helpers/report/known-failures.ts).
+  knownFailures: path.optional(),
+  // A previous run's JSON report (or report directory): the run ends with a comparison; a regression fails it.
+  baseline: path.optional(),
   // prefault, not default: the nested defaults must still be applied.
   multus: MultusSchema.prefault({}),
   network: NetworkSchema.prefault({}),

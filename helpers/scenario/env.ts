@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
@@ -62,6 +63,8 @@ export class ScenarioEnv {
   readonly namespaces: string[] = [];
   /** Notes for the report (annotated on the test case as `note`). */
   readonly notes: string[] = [];
+  /** The NADs applied, with a hash of their config: the run's reports record them (annotation `nad`). */
+  readonly appliedNads: Array<{ name: string; configSha256: string }> = [];
   readonly profile: ProfileValues;
   readonly timeouts: Timeouts;
 
@@ -103,6 +106,7 @@ export class ScenarioEnv {
     const nad = renderNad(fixture, profileVars(this.profile, { name, ...opts.vars }));
     nad.metadata.namespace = opts.namespace ?? this.ns;
     await this.watch.time('NAD', () => applyObjects(this.kc, [nad as unknown as k8s.KubernetesObject]));
+    this.appliedNads.push({ name, configSha256: createHash('sha256').update(nad.spec.config ?? '').digest('hex') });
     return nad;
   }
 

@@ -96,6 +96,8 @@ export function scenario(id: string, body: ScenarioBody): void {
         } finally {
           if (env) {
             for (const n of env.notes) await ctx.annotate(n, 'note');
+            // Recorded so that two runs' reports can show a changed NAD (helpers/report/results.ts).
+            for (const n of env.appliedNads) await ctx.annotate(`${n.name} sha256:${n.configSha256}`, 'nad');
             // After a loss the run prints the `cleanup --run-id` command instead.
             if (!cluster.keep && !readApiLost(cluster.runId)) await env.cleanup();
           }

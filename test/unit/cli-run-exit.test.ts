@@ -204,9 +204,9 @@ describe('reports of a run that stopped before any scenario', () => {
     expect(JSON.parse(r.json)).toMatchObject({ success: false, numTotalTests: 1, numFailedTests: 1, runProblems: [{ id: 'run/setup', kind: 'error' }] });
   }, 60_000);
 
-  it('leave no half-written files: only junit.xml and report.json end up in the report directory', async () => {
+  it('leave no half-written files: only the finished reports end up in the report directory', async () => {
     const r = await run(FINE_SETUP, `it('passes', () => {});`);
-    expect(readdirSync(r.out).sort()).toEqual(['junit.xml', 'report.json']);
+    expect(readdirSync(r.out).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md']);
   }, 60_000);
 });
 
