@@ -14,6 +14,7 @@ import { CATALOG } from '../helpers/scenario/catalog.ts';
 import { clearRunState, readPhases, readRunCluster, readSetupEnd, readTeardown, recordPhase, type RunCluster } from '../helpers/scenario/run-state.ts';
 import { formatTimings, type TimingsReport } from '../helpers/timing/report.ts';
 import { runTimings } from '../helpers/timing/run-phases.ts';
+import { readProbe } from '../helpers/scenario/probe-handoff.ts';
 import { formatComparison } from './compare-print.ts';
 import { printErrorLine, type ExitCode } from './errors.ts';
 import { packageVersion } from './paths.ts';
@@ -67,7 +68,15 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
   recordPhase(opts.runId, 'cli start', performance.timeOrigin);
   try {
     const run = await runVitest({ ...opts, knownFailures, now, moreReportFiles: readable });
-    const results = inCatalogOrder(run.results);
+    // A setting the node probe proved wrong stopped the scenario files from
+    // loading (helpers/scenario/cluster-context.ts): that is the run's one
+    // problem, a usage error, not a file that failed.
+    const probe = readProbe(opts.runId);
+    if (probe?.kind === 'config-error' && !run.outcome.setupError) {
+      run.outcome.setupError = { usage: true, message: probe.message, type: 'UsageError' };
+      run.outcome.moduleErrors = 0;
+    }
+    const results = inCatalogOrder(probe?.kind === 'config-error' ? run.results.filter((r) => !r.loadError) : run.results);
     const finishedAt = new Date();
     const teardown = readTeardown(opts.runId);
     const lost = readApiLost(opts.runId);
