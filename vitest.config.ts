@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['suites/conformance.test.ts'],
+          // A worker thread starts faster than a forked process (measured with
+          // --timings: "workers and collection"); each group is one file anyway.
+          pool: 'threads',
           globalSetup: ['suites/global-setup.ts'],
           environment: 'node',
           testTimeout: 300_000,
@@ -35,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'conformance-disruptive',
           include: ['suites/disruptive.test.ts'],
+          pool: 'threads',
           globalSetup: ['suites/global-setup.ts'],
           environment: 'node',
           testTimeout: 300_000,
