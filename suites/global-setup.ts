@@ -192,7 +192,8 @@ async function sweepRun(kc: KubeConfig, settings: RunSettings, timeouts: Timeout
   try {
     // A run writes only inside its own namespaces (README, "What the suite writes").
     const swept = await sweep(kc, settings.runId, { clusterScoped: false });
-    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), timeouts.namespaceGone);
+    const wait = settings.sweepWaitSeconds === undefined ? timeouts.namespaceGone : settings.sweepWaitSeconds * 1000;
+    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), wait);
     record.leftovers = left.map((n) => `namespace/${n}`);
   } catch (e) {
     if (readApiLost(settings.runId)) record.sweepSkipped = 'the cluster was lost';

@@ -136,6 +136,8 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
+  // How long the end-of-run sweep waits for the run's namespaces to be gone (default: timeouts.namespaceGone).
+  sweepWaitSeconds: seconds.optional(),
   // Print the timing breakdown (it is always in the JSON report).
   timings: z.boolean().default(false),
   // Scenarios that can leave state on nodes (negative/long-ifname on thin
