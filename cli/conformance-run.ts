@@ -11,15 +11,20 @@ import { countVerdicts, type ScenarioResult } from '../helpers/report/results.ts
 import { readRunTarget, type RunTarget } from '../helpers/report/run-record.ts';
 import { loadRunReport, REPORT_SCHEMA, type BaselineComparison, type RunReport } from '../helpers/report/run-report.ts';
 import { CATALOG } from '../helpers/scenario/catalog.ts';
-import { clearRunState, readRunCluster, readTeardown, type RunCluster } from '../helpers/scenario/run-state.ts';
+import { clearRunState, readPhases, readRunCluster, readSetupEnd, readTeardown, recordPhase, type RunCluster } from '../helpers/scenario/run-state.ts';
+import { formatTimings, type TimingsReport } from '../helpers/timing/report.ts';
+import { runTimings } from '../helpers/timing/run-phases.ts';
+import { readProbe } from '../helpers/scenario/probe-handoff.ts';
 import { formatComparison } from './compare-print.ts';
 import { printErrorLine, type ExitCode } from './errors.ts';
 import { packageVersion } from './paths.ts';
 import { decideRun } from './run-outcome.ts';
-import { printProblems, runVitest, type VitestRunOptions } from './vitest-run.ts';
+import { printProblems, runVitest, type VitestRunOptions, type VitestTiming } from './vitest-run.ts';
 
 export interface ConformanceRunOptions extends VitestRunOptions {
   runId: string;
+  /** Print the timing breakdown (it always goes into the JSON report). */
+  printTimings?: boolean;
   failOnSkip: boolean;
   minPassed?: number | undefined;
   /** As the user gave them; the cleanup command prefers what the global setup recorded. */
@@ -59,9 +64,19 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
   const readable = { Markdown: join(reportDir, 'report.md'), HTML: join(reportDir, 'report.html') };
   // A reused --run-id must not inherit an earlier run's state (a lost cluster, leftovers).
   clearRunState(opts.runId);
+  // From the process start to here: node, tsx and the CLI's own work (settings, selection).
+  recordPhase(opts.runId, 'cli start', performance.timeOrigin);
   try {
     const run = await runVitest({ ...opts, knownFailures, now, moreReportFiles: readable });
-    const results = inCatalogOrder(run.results);
+    // A setting the node probe proved wrong stopped the scenario files from
+    // loading (helpers/scenario/cluster-context.ts): that is the run's one
+    // problem, a usage error, not a file that failed.
+    const probe = readProbe(opts.runId);
+    if (probe?.kind === 'config-error' && !run.outcome.setupError) {
+      run.outcome.setupError = { usage: true, message: probe.message, type: 'UsageError' };
+      run.outcome.moduleErrors = 0;
+    }
+    const results = inCatalogOrder(probe?.kind === 'config-error' ? run.results.filter((r) => !r.loadError) : run.results);
     const finishedAt = new Date();
     const teardown = readTeardown(opts.runId);
     const lost = readApiLost(opts.runId);
@@ -84,6 +99,7 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
       ...(comparison ? { baseline: { file: comparison.baseline, regressions: comparison.rows.filter((r) => r.regression).map((r) => `${r.key} ${r.change}`) } } : {}),
     });
     const identity = opts.identity ?? { provider: 'unknown', profile: 'unknown', mode: 'unknown', strict: false, tests: [] };
+    const timings = timingsOf(opts.runId, run.timing);
     const report: RunReport = {
       schema: REPORT_SCHEMA,
       run: {
@@ -103,17 +119,35 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
       problems: verdict.problems,
       ...(knownFailures ? { knownFailures: { file: knownFailures.file, entries: entryStatuses(knownFailures, results, now) } } : {}),
       ...(comparison ? { comparison } : {}),
+      timings,
     };
     run.publish(verdict.problems, report);
     writeReadableReports(redactDeep(report) as RunReport, readable, opts.stepSummaryFile);
     if (comparison) process.stdout.write(`\n${formatComparison(comparison, { heading: `Compared with the baseline ${comparison.baseline}` })}\n`);
     else if (baseline) process.stdout.write(`\nNot compared with the baseline ${baseline.path}: the run did not complete.\n`);
     printProblems(verdict.problems);
+    if (opts.printTimings) process.stdout.write(`${formatTimings(timings)}\n`);
     if (teardown?.teardownError) printProblems([{ id: 'run/teardown', title: '', kind: 'error', message: `--teardown failed: ${teardown.teardownError}` }]);
     return verdict.code;
   } finally {
     clearRunState(opts.runId);
   }
+}
+
+/**
+ * The run's phases: what the CLI and the global setup and teardown recorded,
+ * plus the two that only the test results tell (workers starting and files
+ * being collected; the scenarios themselves), and the reporters up to now.
+ */
+function timingsOf(runId: string, timing: VitestTiming): TimingsReport {
+  const spans = readPhases(runId);
+  const setupEnd = readSetupEnd(runId);
+  if (setupEnd !== undefined && timing.firstStartMs !== undefined) spans.push({ phase: 'workers and collection', startMs: setupEnd, endMs: timing.firstStartMs });
+  if (timing.firstStartMs !== undefined && timing.lastEndMs !== undefined) spans.push({ phase: 'scenarios', startMs: timing.firstStartMs, endMs: timing.lastEndMs });
+  const sweep = spans.find((s) => s.phase === 'sweep');
+  const reportersFrom = sweep?.endMs ?? timing.lastEndMs;
+  if (reportersFrom !== undefined) spans.push({ phase: 'reporters', startMs: reportersFrom, endMs: Date.now() });
+  return { run: runTimings(spans, performance.timeOrigin), scenarios: timing.scenarios };
 }
 
 /**

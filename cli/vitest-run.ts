@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TestRunResult } from 'vitest/node';
+import type { TestModule, TestRunResult } from 'vitest/node';
+import type { NamedScenarioTiming } from '../helpers/timing/report.ts';
+import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
 import type { KnownCase } from '../helpers/report/junit-known.ts';
 import type { KnownFailures } from '../helpers/report/known-failures.ts';
 import { discardReport, postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
@@ -52,8 +54,17 @@ export interface VitestOutcome {
   interrupted: boolean;
 }
 
+/** Where the scenarios' time went, from the test results (epoch ms). */
+export interface VitestTiming {
+  /** When the first scenario started and the last one ended; absent when none ran. */
+  firstStartMs?: number;
+  lastEndMs?: number;
+  scenarios: NamedScenarioTiming[];
+}
+
 export interface VitestRun {
   outcome: VitestOutcome;
+  timing: VitestTiming;
   /** Every finished case with its verdict (files that failed to load included). */
   results: ScenarioResult[];
   /** The NADs the scenarios applied (recorded by the scenario wrapper). */
@@ -74,6 +85,8 @@ export interface VitestRun {
  */
 export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   const { createVitest } = await import('vitest/node');
+  // The global setup times vitest's own start from here (helpers/timing/run-phases.ts).
+  process.env[VITEST_START_ENV] = String(Date.now());
   for (const file of [opts.junitFile, opts.jsonFile]) mkdirSync(dirname(file), { recursive: true });
   const staged = { junit: stagingPath(opts.junitFile), json: stagingPath(opts.jsonFile) };
   // A second Ctrl-C exits at once: leave no half-written report behind (the earlier one stays).
@@ -142,6 +155,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
   return {
     outcome,
+    timing: timingOf(result?.testModules ?? []),
     results,
     nads,
     publish(problems, report) {
@@ -151,6 +165,22 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
       process.off('exit', discard);
     },
   };
+}
+
+function timingOf(modules: ReadonlyArray<TestModule>): VitestTiming {
+  const timing: VitestTiming = { scenarios: [] };
+  for (const mod of modules) {
+    for (const test of mod.children.allTests()) {
+      const d = test.diagnostic();
+      if (d && d.startTime > 0) {
+        timing.firstStartMs = Math.min(timing.firstStartMs ?? Infinity, d.startTime);
+        timing.lastEndMs = Math.max(timing.lastEndMs ?? 0, d.startTime + d.duration);
+      }
+      const t = test.meta().timings;
+      if (t) timing.scenarios.push({ name: test.fullName, ...t });
+    }
+  }
+  return timing;
 }
 
 function errorFact(e: unknown): ErrorFact {

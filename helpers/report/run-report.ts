@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { TimingsReport } from '../timing/report.ts';
 import { UsageError } from '../errors.ts';
 import type { Comparison } from './compare.ts';
 import type { EntryReport } from './known-failures.ts';
@@ -28,6 +29,8 @@ export interface RunReport {
   problems: RunProblem[];
   knownFailures?: { file: string; entries: EntryReport[] };
   comparison?: BaselineComparison;
+  /** Where the run spent its time: phases, and each scenario by part (`--timings` prints it). */
+  timings?: TimingsReport;
 }
 
 export interface BaselineComparison extends Comparison {

@@ -16,6 +16,12 @@ export interface ScenarioDef {
   perNode?: 'macvlan' | 'ipvlan' | 'sriov';
   /** The rule checked: NPWG spec section or "Multus behaviour". */
   rule: string;
+  /**
+   * Whether the scenario gets a namespace of its own before its body runs.
+   * Checks that only read the API (health, audit) do without: no namespace to
+   * create, delete and wait for at the end of the run.
+   */
+  namespace: boolean;
 }
 
 const s = (
@@ -25,7 +31,18 @@ const s = (
   requires: Requirement[],
   rule: string,
   perNode?: ScenarioDef['perNode'],
-): ScenarioDef => ({ id, title, area: id.split('/')[0] as Area, level, requires, rule, ...(perNode ? { perNode } : {}) });
+): ScenarioDef => ({ id, title, area: id.split('/')[0] as Area, level, requires, rule, namespace: !READ_ONLY.has(id), ...(perNode ? { perNode } : {}) });
+
+// Scenarios whose body creates nothing in a namespace of its own (the audit
+// makes its node-probe namespace itself, only when it needs one).
+const READ_ONLY = new Set([
+  'health/nad-crd',
+  'health/multus-daemonset',
+  'health/cni-config-order',
+  'health/plugin-binaries',
+  'health/tkg-package',
+  'audit/workload-pods',
+]);
 
 /** Every scenario the suite knows, in report order. */
 export const CATALOG: readonly ScenarioDef[] = [

@@ -17,6 +17,7 @@ import type { ClusterInfo } from './cluster-info.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import type { Timeouts } from './timeouts.ts';
 import { nodesFor } from './requirements.ts';
+import { Stopwatch } from '../timing/stopwatch.ts';
 
 export interface PodOptions {
   /** Value of k8s.v1.cni.cncf.io/networks; no annotation when absent. */
@@ -70,6 +71,8 @@ export class ScenarioEnv {
   private constructor(
     readonly cluster: ClusterInfo,
     readonly slug: string,
+    /** Where the scenario's time goes (`--timings`). */
+    readonly watch: Stopwatch,
   ) {
     this.kc = loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     this.core = this.kc.makeApiClient(k8s.CoreV1Api);
@@ -77,19 +80,22 @@ export class ScenarioEnv {
     this.timeouts = cluster.timeouts;
   }
 
-  static async create(cluster: ClusterInfo, slug: string): Promise<ScenarioEnv> {
-    const env = new ScenarioEnv(cluster, slug);
-    await env.newNamespace(slug);
+  /** With `namespace: false` (read-only scenarios) no namespace is made up front; `newNamespace` still makes one when asked. */
+  static async create(cluster: ClusterInfo, slug: string, opts: { namespace: boolean; watch?: Stopwatch }): Promise<ScenarioEnv> {
+    const env = new ScenarioEnv(cluster, slug, opts.watch ?? new Stopwatch());
+    if (opts.namespace) await env.newNamespace(slug);
     return env;
   }
 
   /** The scenario's main namespace. */
   get ns(): string {
-    return this.namespaces[0]!;
+    const ns = this.namespaces[0];
+    if (ns === undefined) throw new Error(`scenario ${this.slug} has no namespace of its own (catalog: read-only)`);
+    return ns;
   }
 
   async newNamespace(slug: string): Promise<string> {
-    const name = await createRunNamespace(this.kc, this.cluster.runId, slug);
+    const name = await this.watch.time('namespace', () => createRunNamespace(this.kc, this.cluster.runId, slug));
     this.namespaces.push(name);
     return name;
   }
@@ -99,7 +105,7 @@ export class ScenarioEnv {
     const name = opts.name ?? fixture;
     const nad = renderNad(fixture, profileVars(this.profile, { name, ...opts.vars }));
     nad.metadata.namespace = opts.namespace ?? this.ns;
-    await applyObjects(this.kc, [nad as unknown as k8s.KubernetesObject]);
+    await this.watch.time('NAD', () => applyObjects(this.kc, [nad as unknown as k8s.KubernetesObject]));
     this.appliedNads.push({ name, configSha256: createHash('sha256').update(nad.spec.config ?? '').digest('hex') });
     return nad;
   }
@@ -118,7 +124,8 @@ export class ScenarioEnv {
       const c = body.spec!.containers[0]!;
       c.resources = { requests: { ...c.resources?.requests, ...opts.resources }, limits: { ...opts.resources } };
     }
-    return await this.core.createNamespacedPod({ namespace: body.metadata.namespace!, body });
+    const namespace = body.metadata.namespace!;
+    return await this.watch.time('pod → Ready', () => this.core.createNamespacedPod({ namespace, body }));
   }
 
   /** Creates a test pod and waits until it is Ready. */
@@ -129,8 +136,8 @@ export class ScenarioEnv {
 
   /** Waits until an already created pod is Ready. */
   async waitReady(name: string, namespace = this.ns): Promise<AttachedPod> {
-    const ready = await waitForPodReady(this.kc, namespace, name, this.timeouts.podReady);
-    return new AttachedPod(this.kc, ready, this.timeouts.exec);
+    const ready = await this.watch.time('pod → Ready', () => waitForPodReady(this.kc, namespace, name, this.timeouts.podReady));
+    return new AttachedPod(this.kc, ready, this.timeouts.exec, this.watch);
   }
 
   /**
@@ -143,18 +150,20 @@ export class ScenarioEnv {
     const namespace = opts.namespace ?? this.ns;
     const want: ExpectedFailure = { pod: `${namespace}/${name}`, iface: opts.iface, cause: opts.cause };
     await this.createPod(name, opts);
-    const verdict = await waitFor(
-      `pod ${want.pod}: waiting for the failure event (${want.cause.cause}; it must not start)`,
-      async () => {
-        const pod = await this.core.readNamespacedPod({ namespace, name });
-        const v = judgeExpectedFailure(want, pod, await eventsFor(this.kc, namespace, name));
-        return v.kind === 'waiting' ? { done: false, state: v.state } : { done: true, value: { v, pod }, state: '' };
-      },
-      { timeoutMs: this.timeouts.podFailure, subscribe: watchSubscription(this.kc, `/api/v1/namespaces/${namespace}/events`, {}) },
+    const verdict = await this.watch.time('pod → Ready', () =>
+      waitFor(
+        `pod ${want.pod}: waiting for the failure event (${want.cause.cause}; it must not start)`,
+        async () => {
+          const pod = await this.core.readNamespacedPod({ namespace, name });
+          const v = judgeExpectedFailure(want, pod, await eventsFor(this.kc, namespace, name));
+          return v.kind === 'waiting' ? { done: false, state: v.state } : { done: true, value: { v, pod }, state: '' };
+        },
+        { timeoutMs: this.timeouts.podFailure, subscribe: watchSubscription(this.kc, `/api/v1/namespaces/${namespace}/events`, {}) },
+      ),
     );
     const { v, pod } = verdict;
     if (v.kind === 'violation') throw v.failure;
-    await this.holdDown(want, v.event);
+    await this.watch.time('pod → Ready', () => this.holdDown(want, v.event));
     return { pod, cause: v.event };
   }
 
@@ -186,8 +195,10 @@ export class ScenarioEnv {
   }
 
   async deletePod(name: string, namespace = this.ns, wait = true): Promise<void> {
-    await this.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
-    if (wait) await this.waitGone(namespace, name, this.timeouts.podDeleted);
+    await this.watch.time('delete', async () => {
+      await this.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+      if (wait) await this.waitGone(namespace, name, this.timeouts.podDeleted);
+    });
   }
 
   private async waitGone(namespace: string, name: string, timeoutMs: number): Promise<void> {
@@ -212,6 +223,10 @@ export class ScenarioEnv {
    * `iface` names the attachment that failed, for the message.
    */
   async expectDeleted(name: string, namespace = this.ns, iface?: string): Promise<void> {
+    await this.watch.time('delete', () => this.expectDeletedUntimed(name, namespace, iface));
+  }
+
+  private async expectDeletedUntimed(name: string, namespace: string, iface: string | undefined): Promise<void> {
     await this.core.deleteNamespacedPod({ namespace, name });
     try {
       await this.waitGone(namespace, name, this.timeouts.podDeleted);
@@ -238,6 +253,6 @@ export class ScenarioEnv {
 
   /** Deletes the scenario's namespaces (pods first, forced: see deleteNamespace). */
   async cleanup(): Promise<void> {
-    await Promise.all(this.namespaces.map((ns) => deleteNamespace(this.kc, ns)));
+    await this.watch.time('delete', () => Promise.all(this.namespaces.map((ns) => deleteNamespace(this.kc, ns))));
   }
 }

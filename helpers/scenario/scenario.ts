@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject, test, type TestContext } from 'vitest';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { test, type TestContext } from 'vitest';
+import { currentCluster } from './cluster-context.ts';
 import { compileSelection, scenarioSelected } from '../config/selection.ts';
 import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
 import { firstLine, loadKubeConfig } from '../k8s/client.ts';
@@ -12,6 +14,14 @@ import { CapabilityFailure } from '../capabilities/node-verdict.ts';
 import { caseName, targetsOf } from './targets.ts';
 import { SkipScenario } from './skip.ts';
 import { DisruptionLock } from './disruption.ts';
+import { Stopwatch, type ScenarioTiming } from '../timing/stopwatch.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Where the scenario's time went, by part (helpers/timing/stopwatch.ts). */
+    timings?: ScenarioTiming;
+  }
+}
 
 export { caseName, scenarioGate, skipReason, targetsOf, type Target } from './targets.ts';
 
@@ -40,19 +50,28 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
   }
 }
 
+let running: LimitFunction | undefined;
+
 export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
-  const cluster = inject('cluster');
+  const cluster = currentCluster();
   const selection = compileSelection(cluster.tests);
   // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
   if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
+  // Every scenario of a group runs in this one worker (helpers/scenario/groups.ts): one bound for all.
+  const slots = (running ??= pLimit(cluster.concurrency));
   // Waits in this worker end at once when the run's heartbeat calls the cluster lost.
   watchApiLostFor(cluster.runId);
   const gate = apiGate(loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context }), cluster.runId, cluster.timeouts.apiLost);
   for (const { node, verdict } of targetsOf(def, cluster)) {
     const name = caseName(def, node);
     test.concurrent(name, async (ctx) => {
+      const watch = new Stopwatch();
+      // Whatever the outcome, the report says where the time went (`--timings`, JSON).
+      ctx.onTestFinished(() => {
+        ctx.task.meta.timings = watch.result();
+      });
       if (verdict.outcome === 'skip') {
         await ctx.annotate(verdict.reason, 'skip-reason');
         ctx.skip(verdict.reason);
@@ -60,13 +79,15 @@ export function scenario(id: string, body: ScenarioBody): void {
       // A probe that failed, a selected node without its master, a master that is down: the case fails, never skips.
       if (verdict.outcome !== 'run' && verdict.outcome !== 'skip') throw new CapabilityFailure(verdict.reason);
       await ctx.annotate(def.rule, 'rule');
+      const lockRequested = performance.now();
       const run = async (): Promise<{ skipped?: string }> => {
+        watch.add('lock wait', performance.now() - lockRequested);
         // No scenario starts into an outage; none at all once the cluster is lost (one reason for all).
         const lostBefore = await gate.beforeStart();
         if (lostBefore) return { skipped: notRunReason(lostBefore) };
         let env: ScenarioEnv | undefined;
         try {
-          const created = await createEnv(cluster, slugOf(def, node), gate);
+          const created = await createEnv(cluster, slugOf(def, node), gate, { namespace: def.namespace, watch });
           if (!(created instanceof ScenarioEnv)) return { skipped: notRunReason(created) };
           env = created;
           await body(env, node);
@@ -88,7 +109,7 @@ export function scenario(id: string, body: ScenarioBody): void {
           }
         }
       };
-      const { skipped } = def.level === 'disruptive' ? await lock.exclusive(run) : await lock.shared(slugOf(def, node), run);
+      const { skipped } = await slots(() => (def.level === 'disruptive' ? lock.exclusive(run) : lock.shared(slugOf(def, node), run)));
       if (skipped !== undefined) {
         await ctx.annotate(skipped, 'skip-reason');
         ctx.skip(skipped);
@@ -102,14 +123,14 @@ export function scenario(id: string, body: ScenarioBody): void {
  * started yet: wait for it, then start again, or report the scenario as not
  * run when the cluster is lost.
  */
-async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate): Promise<ScenarioEnv | ApiLost> {
+async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate, opts: { namespace: boolean; watch: Stopwatch }): Promise<ScenarioEnv | ApiLost> {
   try {
-    return await ScenarioEnv.create(cluster, slug);
+    return await ScenarioEnv.create(cluster, slug, opts);
   } catch (e) {
     const lost = await gate.afterFailure(e);
     if (lost) return lost;
     if (!isNoAnswer(e)) throw e;
-    return await ScenarioEnv.create(cluster, slug);
+    return await ScenarioEnv.create(cluster, slug, opts);
   }
 }
 

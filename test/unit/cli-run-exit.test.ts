@@ -236,7 +236,7 @@ export default async function setup(project) {
     kubeconfig: ${JSON.stringify(kubeconfig)}, context: 'ctx', provider: 'existing', runId: ${JSON.stringify(runId)}, profileName: 'generic',
     profile: {}, mode: 'full', strict: false, keep: false, tests: [], reportDir: ${JSON.stringify(dir)},
     timeouts: { ...timeoutsFor('generic'), apiLost: 300 }, serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', ready: 1, desired: 1 }, nodes: [],
+    multus: { daemonSet: 'kube-system/kube-multus-ds', ready: 1, desired: 1 }, nodes: [], concurrency: 8,
   });
   return () => DisruptionLock.remove(${JSON.stringify(runId)});
 }`;

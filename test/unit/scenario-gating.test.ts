@@ -27,6 +27,7 @@ function withoutProbe(name: string, probeError?: string): NodeCapabilities {
 
 function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
   return {
+    concurrency: 8,
     kubeconfig: '/dev/null',
     provider: 'local',
     runId: 'unit',
@@ -273,10 +274,11 @@ describe('configuration errors found by the probe', () => {
 });
 
 describe('selection', () => {
-  it('loads only suite files with a selected scenario', () => {
-    expect(selectedSuiteFiles({ tests: ['^in-pod/'] })).toEqual(['suites/in-pod.test.ts']);
+  it('loads only the group files with a selected scenario', () => {
+    expect(selectedSuiteFiles({ tests: ['^in-pod/'] })).toEqual(['suites/conformance.test.ts']);
+    expect(selectedSuiteFiles({ tests: ['^lifecycle/'] })).toEqual(['suites/disruptive.test.ts']);
     expect(selectedSuiteFiles({ tests: ['nothing-matches-this'] })).toEqual([]);
-    expect(selectedSuiteFiles({ tests: [] })).toHaveLength(new Set(CATALOG.map((d) => d.area)).size);
+    expect(selectedSuiteFiles({ tests: [] })).toEqual(['suites/conformance.test.ts', 'suites/disruptive.test.ts']);
   });
 
   it('list marks excluded, skipped and probe-deferred scenarios', () => {
