@@ -76,7 +76,8 @@ stage_mnp() {
   done
   mkdir -p "$root$xt"
   cp "$xt"/*.so "$root$xt/"
-  for lib in $( { ldd "$multi"; for n in "$xt"/*.so; do ldd "$n"; done; } | grep -o '/[^ ]*' | sort -u); do
+  # Some extensions need more than the binary does (libnetfilter_conntrack, libm).
+  for lib in $(ldd "$multi" "$xt"/*.so | grep -o '^[[:space:]].*/[^ ]*' | grep -o '/[^ ]*' | sort -u); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
