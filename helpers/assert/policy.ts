@@ -52,7 +52,7 @@ function lastLines(output: string, n = 2): string {
   const lines = output
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^command terminated with exit code/.test(l));
+    .filter((l) => l !== '' && !/^command terminated with exit code/.test(l) && !/^--- .* ---$/.test(l) && !/^PING /.test(l));
   return lines.slice(-n).join(' | ') || 'no output';
 }
 
