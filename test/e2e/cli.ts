@@ -26,6 +26,17 @@ export function spawnCli(args: string[]): { kill: (signal: NodeJS.Signals) => vo
   return { kill: (signal) => child.kill(signal), done: child.then((r) => r.exitCode ?? -1) };
 }
 
+/**
+ * A failed CLI run in a few lines, the telling ones first: the CLI's own
+ * one-line problems and kind's ERROR lines, then the end of stderr (a test
+ * report often shows only the first line of a message).
+ */
+export function failureDigest(r: CliResult, tailChars = 1500): string {
+  const lines = r.stderr.split('\n');
+  const telling = lines.filter((l) => /^multus-conformance: (?!run |kind (offline|stock))|^ERROR:|^\w*Error: /.test(l));
+  return [`exit ${r.exitCode}: ${telling.join(' | ') || '(no error line)'}`, r.stderr.slice(-tailChars)].join('\n');
+}
+
 export function reportDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `mc-e2e-${name}-`));
 }
