@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import type { TaskMeta } from 'vitest';
 import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
 import { applyObjects } from '../k8s/apply.ts';
@@ -62,6 +63,8 @@ export class ScenarioEnv {
   readonly namespaces: string[] = [];
   /** Notes for the report (annotated on the test case as `note`). */
   readonly notes: string[] = [];
+  /** Figures for the JSON report: copied into the test case's meta (scale/pods: its latency and errors). */
+  readonly meta: Partial<TaskMeta> = {};
   readonly profile: ProfileValues;
   readonly timeouts: Timeouts;
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { RunSettings } from '../config/settings.ts';
-import { compileSelection, scenarioSelected } from '../config/selection.ts';
+import { SCALE_LEVEL, scenarioSelected, selectionOf } from '../config/selection.ts';
 import { nodeFacts } from '../capabilities/discover.ts';
 import { UsageError } from '../errors.ts';
 import { loadProfile } from '../fixtures/profile.ts';
@@ -37,10 +37,13 @@ export interface ListedScenario {
  * first.
  */
 export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | undefined): ListedScenario[] {
-  const selection = compileSelection(settings.tests);
+  const selection = selectionOf(settings);
   return CATALOG.flatMap((def): ListedScenario[] => {
     const base = { id: def.id, title: def.title, area: def.area };
-    if (!scenarioSelected(selection, def)) return [{ ...base, status: 'excluded', reason: 'not selected by --test' }];
+    if (!scenarioSelected(selection, def)) {
+      const reason = def.level === SCALE_LEVEL && settings.scale === undefined ? 'runs only with --scale N' : 'not selected by --test';
+      return [{ ...base, status: 'excluded', reason }];
+    }
     if (!cluster) {
       if (!levelIncluded(def.level, settings.mode)) return [{ ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` }];
       return def.requires.length > 0
@@ -96,8 +99,8 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
  * The suite files holding at least one selected scenario (suites/<area>.test.ts).
  * Vitest fails a file that registers no test, so a run only loads these.
  */
-export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string[] {
-  const selection = compileSelection(settings.tests);
+export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests' | 'scale'>): string[] {
+  const selection = selectionOf(settings);
   const areas = new Set(CATALOG.filter((d) => scenarioSelected(selection, d)).map((d) => d.area));
   return [...areas].map((a) => `suites/${a}.test.ts`);
 }
@@ -105,8 +108,8 @@ export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string
 const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'two-nodes']);
 
 /** Whether a scenario this run selects (by --test and mode) attaches links to network.master. */
-export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode'>): boolean {
-  const selection = compileSelection(settings.tests);
+export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode' | 'scale'>): boolean {
+  const selection = selectionOf(settings);
   return CATALOG.some(
     (d) => scenarioSelected(selection, d) && levelIncluded(d.level, settings.mode) && d.requires.some((r) => NEEDS_MASTER.has(r)),
   );

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, test, type TestContext } from 'vitest';
-import { compileSelection, scenarioSelected } from '../config/selection.ts';
+import { scenarioSelected, selectionOf } from '../config/selection.ts';
 import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
 import { firstLine, loadKubeConfig } from '../k8s/client.ts';
 import { apiGate, type ApiGate } from './api-gate.ts';
@@ -51,7 +51,7 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
 export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = inject('cluster');
-  const selection = compileSelection(cluster.tests);
+  const selection = selectionOf(cluster);
   // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
   if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
@@ -96,6 +96,7 @@ export function scenario(id: string, body: ScenarioBody): void {
         } finally {
           if (env) {
             for (const n of env.notes) await ctx.annotate(n, 'note');
+            Object.assign(ctx.task.meta, env.meta);
             // After a loss the run prints the `cleanup --run-id` command instead.
             if (!cluster.keep && !readApiLost(cluster.runId)) await env.cleanup();
           }

@@ -76,6 +76,13 @@ describe('skip reasons come from what the cluster really lacks', () => {
     ['in-pod/macvlan', cluster({ profile: { ...cluster().profile, master: 'ens5' } }), /node mc-node: master interface ens5 \(network\.master\) does not exist on the node \(it has eth0, .*mc-seg0/],
     ['in-pod/macvlan', cluster({ profile: withoutMaster() }), /no master interface configured for profile local: set network\.master/],
     ['traffic/external-host', cluster({ profile: withoutPeer() }), /no external host/],
+    ['scale/pods', cluster(), undefined],
+    ['scale/pods', cluster({ mode: 'quick' }), undefined],
+    [
+      'scale/pods',
+      cluster({ provider: 'existing', profileName: 'generic', profile: { ...loadProfile(loadSettings({ flags: { provider: 'existing' } })), master: 'mc-seg0' } }),
+      /no address range for the scale scenario in profile generic: set network\.scaleSubnet/,
+    ],
   ])('%s', (id, c, reason) => {
     const got = skipReason(byId(id), c);
     if (reason === undefined) expect(got).toBeUndefined();
@@ -276,7 +283,8 @@ describe('selection', () => {
   it('loads only suite files with a selected scenario', () => {
     expect(selectedSuiteFiles({ tests: ['^in-pod/'] })).toEqual(['suites/in-pod.test.ts']);
     expect(selectedSuiteFiles({ tests: ['nothing-matches-this'] })).toEqual([]);
-    expect(selectedSuiteFiles({ tests: [] })).toHaveLength(new Set(CATALOG.map((d) => d.area)).size);
+    expect(selectedSuiteFiles({ tests: [] })).toHaveLength(new Set(CATALOG.filter((d) => d.level !== 'scale').map((d) => d.area)).size);
+    expect(selectedSuiteFiles({ tests: [], scale: 10 })).toEqual(['suites/scale.test.ts']);
   });
 
   it('list marks excluded, skipped and probe-deferred scenarios', () => {
@@ -289,6 +297,13 @@ describe('selection', () => {
     expect(rows.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/the cluster has 1$/) });
     const twoUnprobed = listScenariosFor(loadSettings({}), cluster({ nodes: [withoutProbe('a'), withoutProbe('b')] }));
     expect(twoUnprobed.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'run', reason: expect.stringMatching(/checked on the node by a probe pod/) });
+  });
+
+  it('list excludes scale/pods without --scale and says how to run it', () => {
+    const rows = listScenariosFor(loadSettings({}), cluster());
+    expect(rows.find((r) => r.id === 'scale/pods')).toMatchObject({ status: 'excluded', reason: 'runs only with --scale N' });
+    const scaled = listScenariosFor(loadSettings({ flags: { scale: 100 } }), cluster());
+    expect(scaled.filter((r) => r.status !== 'excluded').map((r) => [r.id, r.status])).toEqual([['scale/pods', 'run']]);
   });
 
   it('list shows, per node, what it can decide without a probe', () => {
