@@ -16,7 +16,11 @@ export interface ScaleReport {
   /** Failure events of the run: the address plugin's, and every other network setup failure. */
   ipamErrors: { count: number; samples: NetworkError[] };
   otherNetworkErrors: { count: number; samples: NetworkError[] };
-  /** Wall time of the scenario's steps: creating the pods, until all are Ready, checking them all. */
+  /**
+   * Wall time of the scenario's steps: creating every pod; from the last
+   * create until all are Ready; what the checks took after that (each pod is
+   * checked as soon as it is Ready, so most checks overlap the wait).
+   */
   stepsMs: { create: number; ready: number; check: number };
 }
 

@@ -41,7 +41,14 @@ export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | u
   return CATALOG.flatMap((def): ListedScenario[] => {
     const base = { id: def.id, title: def.title, area: def.area };
     if (!scenarioSelected(selection, def)) {
-      const reason = def.level === SCALE_LEVEL && settings.scale === undefined ? 'runs only with --scale N' : 'not selected by --test';
+      const reason =
+        def.level === SCALE_LEVEL
+          ? settings.scale === undefined
+            ? 'runs only with --scale N'
+            : 'not selected by --test'
+          : settings.scale !== undefined && selection.include.length === 0
+            ? 'not selected: --scale runs scale/pods only (add -t to run more)'
+            : 'not selected by --test';
       return [{ ...base, status: 'excluded', reason }];
     }
     if (!cluster) {

@@ -57,11 +57,31 @@ export async function scalePods(env: ScenarioEnv, n: number): Promise<void> {
   env.note(`${n} pods × ${NETWORKS.length} attachments on node ${node}; ${nads.map((d, i) => `${d.metadata.name} ${ranges[i]!.start}-${ranges[i]!.end}`).join(', ')}`);
   const t0 = performance.now();
   try {
+    // Watching starts before the first create, and each pod is checked as
+    // soon as it is Ready, while the others are still created or coming up.
+    const check = pLimit(CHECK_CONCURRENCY);
+    const checks: Array<Promise<HeldIps[]>> = [];
+    const onReady = (pod: k8s.V1Pod): void => {
+      const done = check(() => checkPod(env, pod, expected));
+      done.catch(() => undefined); // settled below, also when the wait fails first
+      checks.push(done);
+    };
+    const created = new AbortController();
+    const ready = env.watch.time('pod → Ready', () =>
+      waitForPodsReady(env.kc, env.ns, names, { timeoutMs: readyBudgetMs(n, env.timeouts.podReady), onReady, signal: created.signal }),
+    );
+    ready.catch(() => undefined); // awaited below, or abandoned when a create fails
     const create = pLimit(CREATE_CONCURRENCY);
-    await Promise.all(names.map((name) => create(() => env.createPod(name, { networks: NETWORKS.join(','), node }))));
+    try {
+      await Promise.all(names.map((name) => create(() => env.createPod(name, { networks: NETWORKS.join(','), node }))));
+    } catch (e) {
+      created.abort('a pod could not be created');
+      await ready.catch(() => undefined);
+      throw e;
+    }
     const t1 = performance.now();
     report.stepsMs.create = Math.round(t1 - t0);
-    const pods = await env.watch.time('pod → Ready', () => waitForPodsReady(env.kc, env.ns, names, readyBudgetMs(n, env.timeouts.podReady)));
+    const pods = await ready;
     const t2 = performance.now();
     report.stepsMs.ready = Math.round(t2 - t1);
     const latency = summarize(readyLatencies(pods).latencies);
@@ -69,8 +89,9 @@ export async function scalePods(env: ScenarioEnv, n: number): Promise<void> {
       report.readyLatency = latency;
       env.note(describeLatency(latency));
     }
-    const held = await checkAll(env, pods, expected, report);
+    const held = await settled(env, checks, report);
     assertUniqueIps(held);
+    // What the checks added after the last pod was Ready.
     report.stepsMs.check = Math.round(performance.now() - t2);
   } finally {
     await recordErrors(env, report);
@@ -78,22 +99,20 @@ export async function scalePods(env: ScenarioEnv, n: number): Promise<void> {
   }
 }
 
-/** Every pod's full attachment check, in parallel; on failures, the first is thrown and the count noted. */
-async function checkAll(env: ScenarioEnv, pods: readonly k8s.V1Pod[], expected: readonly ExpectedAttachment[], report: ScaleReport): Promise<HeldIps[]> {
-  const limit = pLimit(CHECK_CONCURRENCY);
-  const results = await Promise.allSettled(
-    pods.map((p) =>
-      limit(async (): Promise<HeldIps[]> => {
-        const pod = new AttachedPod(env.kc, p, env.timeouts.exec, env.watch);
-        const { live } = await verifyAttachments(pod, expected, env.cluster);
-        return expected.map((e) => ({ pod: pod.id, iface: e.iface, ips: assignedIps(assertInterfacePresent(pod.id, live, e.iface)) }));
-      }),
-    ),
-  );
+/** One pod's full attachment check (one exec); the addresses each attachment holds. */
+async function checkPod(env: ScenarioEnv, ready: k8s.V1Pod, expected: readonly ExpectedAttachment[]): Promise<HeldIps[]> {
+  const pod = new AttachedPod(env.kc, ready, env.timeouts.exec, env.watch);
+  const { live } = await verifyAttachments(pod, expected, env.cluster);
+  return expected.map((e) => ({ pod: pod.id, iface: e.iface, ips: assignedIps(assertInterfacePresent(pod.id, live, e.iface)) }));
+}
+
+/** Every pod's check, finished; on failures the first is thrown and their count noted. */
+async function settled(env: ScenarioEnv, checks: ReadonlyArray<Promise<HeldIps[]>>, report: ScaleReport): Promise<HeldIps[]> {
+  const results = await Promise.allSettled(checks);
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   report.checked = results.length - failures.length;
   if (failures.length > 0) {
-    env.note(`${failures.length} of ${pods.length} pods failed their attachment checks`);
+    env.note(`${failures.length} of ${results.length} pods failed their attachment checks`);
     throw failures[0];
   }
   return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));

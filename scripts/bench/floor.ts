@@ -71,7 +71,7 @@ export async function runFloor(kc: k8s.KubeConfig, workload: Workload, runId: st
     );
     const byNs = new Map<string, string[]>();
     for (const p of w.pods) byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p.name]);
-    await Promise.all([...byNs].map(([ns, names]) => waitForPodsReady(kc, ns, names, READY_MS)));
+    await Promise.all([...byNs].map(([ns, names]) => waitForPodsReady(kc, ns, names, { timeoutMs: READY_MS })));
     await Promise.all(w.namespaces.map((n) => deleteNamespace(kc, n.name)));
     const left = await waitForNamespacesGone(kc, w.namespaces.map((n) => n.name), namespaceSelector(runId), GONE_MS);
     if (left.length > 0) throw new Error(`namespaces still there after ${GONE_MS / 1000}s: ${left.join(', ')}`);
