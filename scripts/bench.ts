@@ -18,6 +18,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
 import { loadKubeConfig } from '../helpers/k8s/client.ts';
 import { REPO_ROOT } from '../helpers/fixtures/paths.ts';
 import { formatTimings } from '../helpers/timing/report.ts';
@@ -78,13 +79,24 @@ function baselineFacts(kind: 'serial' | 'floor', r: SerialRun | FloorRun | undef
   return r ? { kind, seconds: r.seconds, pods: r.pods, ...(r.error ? { error: r.error } : {}) } : undefined;
 }
 
+/**
+ * The testbed is shared: its nodes' UIDs, read before and after, tell
+ * whether someone recreated it while the bench ran (then nothing compares).
+ */
+async function nodeIdentity(): Promise<string> {
+  const nodes = await loadKubeConfig({ kubeconfig }).makeApiClient(k8s.CoreV1Api).listNode();
+  return nodes.items.map((n) => `${n.metadata?.name}/${n.metadata?.uid}`).sort().join(',');
+}
+
 async function main(): Promise<void> {
-  const kc = loadKubeConfig({ kubeconfig });
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
   log(`warming up (testbed up, caches warm): -t ^health/nad-crd$`);
   const warm = await runSuite(['-t', '^health/nad-crd$'], { runId: nextId(), reportDir: join(work, 'warm') });
   if (warm.exitCode !== 0) throw new Error(`warm-up run exited ${warm.exitCode}: see ${warm.reportDir}/output.txt`);
+  // Read after the warm-up: it brings the testbed up when it is down (a new CA then).
+  const kc = loadKubeConfig({ kubeconfig });
+  const identity = await nodeIdentity();
 
   // Untimed --keep runs: the pods the baselines replay.
   const kept = new Map<WorkloadSource, Workload>();
@@ -145,8 +157,11 @@ async function main(): Promise<void> {
     });
   }
 
+  const identityAfter = await nodeIdentity().catch((e: unknown) => `unreadable: ${e instanceof Error ? e.message : String(e)}`);
+  const recreated = identityAfter !== identity;
   const report = {
     date: startedAt,
+    testbed: { nodes: identity, recreatedDuringBench: recreated },
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), loadBefore, loadAfter: loadavg() },
     kubectl: values.kubectl,
     captures,
@@ -165,8 +180,14 @@ async function main(): Promise<void> {
   const slowest = [...timings.values()].sort((a, b) => b.seconds - a.seconds)[0];
   if (slowest?.timings) out.push('', `Slowest suite run (${slowest.args.join(' ') || 'full default set'}):${formatTimings(slowest.timings, { top: 10 })}`);
   out.push('', `Written: ${values.out}; run logs and reports under ${work}`);
+  if (recreated) out.push('', `NOT VALID: the testbed was recreated while the bench ran (nodes ${identity} before, ${identityAfter} after)`);
   process.stdout.write(`${out.join('\n')}\n`);
-  if (results.some((r) => r.figures.some((f) => f.refused))) process.exitCode = 1;
+  if (recreated || results.some((r) => r.figures.some((f) => f.refused))) process.exitCode = 1;
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)} (run logs under ${work})\n`);
+  process.exitCode = 2;
+}
