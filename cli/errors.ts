@@ -8,10 +8,11 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The exit codes as `--help` states them (README "Exit codes" says the same). */
 export const EXIT_CODES_HELP = `Exit codes:
-  0  every scenario that ran passed (skips allowed)
+  0  every scenario that ran passed (skips and --known-failures allowed)
   1  a scenario failed; namespaces were left after the end-of-run sweep (listed); no
      scenario ran (all skipped); --fail-on-skip and a scenario was skipped; fewer than
-     --min-passed passed; validate or audit found problems
+     --min-passed passed; a regression against --baseline (compare: the same);
+     validate or audit found problems
   2  bad flag, config file, kubeconfig or NAD file; the cluster could not be reached or
      brought up (testbed up: the log path is printed), or was lost during the run (no
      new scenario starts once the API server has not answered for 30 s; a cleanup --run-id

@@ -1,24 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerCleanup } from './commands/cleanup.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT, EXIT_CODES_HELP, PROGRAM, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
-import { REPO_ROOT } from './paths.ts';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}
+import { packageVersion } from './paths.ts';
 
 export function buildProgram(done: (code: ExitCode) => void): Command {
   const program = new Command(PROGRAM)
     .description('End-to-end conformance suite for Multus CNI on Kubernetes')
-    .version(version())
+    .version(packageVersion())
     .showSuggestionAfterError(true)
     // Errors are printed by main() as one line; commander would print its own.
     .configureOutput({ outputError: () => {} })
@@ -29,6 +23,7 @@ export function buildProgram(done: (code: ExitCode) => void): Command {
   registerValidate(program, done);
   registerAudit(program, done);
   registerCleanup(program, done);
+  registerCompare(program, done);
   registerSelftest(program, done);
   return program;
 }

@@ -50,7 +50,7 @@ export function addSettingsOptions(cmd: Command): Command {
 /** Options only a real run needs. */
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option('--concurrency <n>', 'scenarios run at the same time (1-32)', wholeNumber, DEFAULTS.concurrency)
+    .option('--concurrency <n>', 'scenarios run at the same time (1-32; default: 4 per schedulable node, at least 8)', wholeNumber)
     .addOption(
       new Option('--timeout <duration>', 'per-scenario timeout: 90s, 5m or seconds').argParser(duration).default(DEFAULTS.timeoutSeconds, '5m'),
     )
@@ -58,10 +58,13 @@ export function addRunOptions(cmd: Command): Command {
     .option('--junit-file <file>', 'JUnit XML report (default: <report-dir>/junit.xml)')
     .option('--json-file <file>', 'JSON report (default: <report-dir>/report.json)')
     .option('--keep', 'keep namespaces and pods for debugging', false)
+    .addOption(new Option('--sweep-wait <duration>', "how long the end-of-run sweep waits for the run's namespaces to be gone (default: 2m)").argParser(duration))
     .option('--teardown', 'delete the cluster afterwards (local, kind)', false)
     .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
     .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)
     .option('--timings', 'print where the run spent its time: phases, and each scenario by part (always in the JSON report)', false)
+    .option('--known-failures <file>', 'YAML list of accepted failures (scenario, message regex, reason, expires): reported as known, not failed')
+    .option('--baseline <report>', "a previous run's report.json or report directory: compare at the end; a regression (pass→fail, pass→skip, gone) exits 1")
     .option('--run-id <id>', 'run id used in labels and namespace names (default: random 8 hex characters)');
 }
 
@@ -87,6 +90,9 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   failOnSkip: ['failOnSkip'],
   minPassed: ['minPassed'],
   timings: ['timings'],
+  sweepWait: ['sweepWaitSeconds'],
+  knownFailures: ['knownFailures'],
+  baseline: ['baseline'],
   runId: ['runId'],
   testImage: ['testImage'],
   nodeSelector: ['network', 'nodeSelector'],

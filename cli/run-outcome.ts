@@ -4,7 +4,10 @@ import { EXIT, type ExitCode } from './errors.ts';
 /** Everything a run's exit code depends on, gathered after vitest has closed. */
 export interface RunFacts {
   passed: number;
+  /** Failed cases; known failures (accepted by --known-failures) are not in here. */
   failed: number;
+  /** Failures the known-failures list accepts: they ran, and do not fail the run. */
+  known?: number;
   skipped: number;
   /** Test files that failed to load or collect. */
   moduleErrors: number;
@@ -26,6 +29,8 @@ export interface RunFacts {
   minPassed?: number;
   /** The command that removes what this run left, when it may have left something. */
   cleanupCommand: string;
+  /** `--baseline`: the cases that regressed against it (one short line each), when the comparison was made. */
+  baseline?: { file: string; regressions: readonly string[] };
 }
 
 export interface RunVerdict {
@@ -39,14 +44,16 @@ export interface RunVerdict {
  *
  * 2 — the setup rejected the input or could not reach the cluster; or the
  *     cluster was lost during the run (its failures are that loss's echo).
- * 1 — a scenario failed, a file failed to load, an unexpected error, Ctrl-C;
- *     namespaces left after the sweep.
+ * 1 — a scenario failed (known failures do not count), a file failed to
+ *     load, an unexpected error, Ctrl-C; namespaces left after the sweep; a
+ *     regression against `--baseline` (pass→fail, pass→skip, a case that
+ *     ran before and is gone), like a failed scenario.
  * 2 — a late usage or cluster-access error with none of the above: a failed
  *     scenario outranks it.
  * 1 — nothing ran (every scenario skipped): "passed" would claim checks that
  *     never happened, and 2 would blame the input when the reason is usually the
- *     cluster (no SR-IOV, a kernel without ipvlan); `--fail-on-skip` with a skip;
- *     fewer than `--min-passed` passed.
+ *     cluster (no SR-IOV, a kernel without ipvlan); `--fail-on-skip` with a skip
+ *     (a known failure is not a skip); fewer than `--min-passed` passed.
  * 0 — otherwise: everything that ran passed (skips allowed).
  */
 export function decideRun(f: RunFacts): RunVerdict {
@@ -88,6 +95,16 @@ export function decideRun(f: RunFacts): RunVerdict {
       message: `still there after the sweep: ${f.leftovers.join(', ')}; remove them with: ${f.cleanupCommand}`,
     });
   }
+  if (f.baseline && f.baseline.regressions.length > 0) {
+    const shown = f.baseline.regressions.slice(0, 5).join(', ');
+    const more = f.baseline.regressions.length > 5 ? ` and ${f.baseline.regressions.length - 5} more` : '';
+    add(EXIT.failed, {
+      id: 'run/baseline',
+      title: 'no regression against the baseline (--baseline)',
+      kind: 'failure',
+      message: `${f.baseline.regressions.length} regression(s) against the baseline ${f.baseline.file}: ${shown}${more}`,
+    });
+  }
   for (const e of f.lateErrors.filter((x) => x.usage)) {
     add(EXIT.usage, { id: 'run/errors', title: 'no error outside the scenarios', kind: 'error', type: e.type, message: e.message });
   }
@@ -99,7 +116,7 @@ export function decideRun(f: RunFacts): RunVerdict {
       message: `the end-of-run sweep failed: ${f.sweepError}; when the cluster answers: ${f.cleanupCommand}`,
     });
   }
-  const ran = f.passed + f.failed;
+  const ran = f.passed + f.failed + (f.known ?? 0);
   if (!f.setupError && !f.clusterLost && !f.interrupted) {
     if (ran === 0 && f.moduleErrors === 0) {
       add(EXIT.failed, {

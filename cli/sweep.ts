@@ -27,18 +27,24 @@ export function clusterObjectSelector(runId: string | undefined): string {
   return runId ? `${RUN_ID_LABEL}=${runId}` : RUN_ID_LABEL;
 }
 
-/** Deletes run-owned namespaces and cluster-scoped objects carrying a run-id label; nothing else. */
-export async function sweep(kc: k8s.KubeConfig, runId: string | undefined): Promise<SweepResult> {
+/**
+ * Deletes run-owned namespaces and cluster-scoped objects carrying a run-id
+ * label; nothing else. `clusterScoped: false` leaves out the search for the
+ * latter (every resource type the cluster serves): the end of a run uses it,
+ * because a run writes only inside its own namespaces; `cleanup` searches.
+ */
+export async function sweep(kc: k8s.KubeConfig, runId: string | undefined, opts: { clusterScoped?: boolean } = {}): Promise<SweepResult> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const result: SweepResult = { deleted: [], namespaces: [], unreadable: [] };
   const list = await clusterCall('list namespaces', () => core.listNamespace({ labelSelector: namespaceSelector(runId) }));
-  for (const ns of list.items) {
-    const name = ns.metadata?.name;
-    if (!name) continue;
-    await clusterCall(`delete namespace ${name}`, () => deleteNamespace(kc, name));
+  const names = list.items.map((ns) => ns.metadata?.name).filter((n): n is string => !!n);
+  const deleting = pLimit(8);
+  await Promise.all(names.map((name) => deleting(() => clusterCall(`delete namespace ${name}`, () => deleteNamespace(kc, name)))));
+  for (const name of names) {
     result.deleted.push(`namespace/${name}`);
     result.namespaces.push(name);
   }
+  if (opts.clusterScoped === false) return result;
 
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const limit = pLimit(8);

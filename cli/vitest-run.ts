@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TestModule, TestRunResult } from 'vitest/node';
 import type { NamedScenarioTiming } from '../helpers/timing/report.ts';
+import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
+import type { KnownCase } from '../helpers/report/junit-known.ts';
+import type { KnownFailures } from '../helpers/report/known-failures.ts';
 import { discardReport, postProcessReports, publishReport, stagingPath } from '../helpers/report/post-process.ts';
 import { redact } from '../helpers/report/redact.ts';
-import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
+import { collectResults, type AppliedNad, type ScenarioResult } from '../helpers/report/results.ts';
 import type { RunProblem } from '../helpers/report/run-problems.ts';
+import type { RunReport } from '../helpers/report/run-report.ts';
 import { SummaryReporter } from '../helpers/report/summary-reporter.ts';
 import { isUsageError, printErrorLine, type ExitCode } from './errors.ts';
 import { decideRun } from './run-outcome.ts';
@@ -26,6 +30,12 @@ export interface VitestRunOptions {
   /** Another root and config than the repository's (the CLI's own tests use this). */
   root?: string;
   configFile?: string;
+  /** `--known-failures`: failures it accepts are known, not failed. */
+  knownFailures?: KnownFailures | undefined;
+  /** The run's clock (known-failure expiry); now when absent. */
+  now?: Date;
+  /** More report files for the summary to name (Markdown, HTML), written by the caller. */
+  moreReportFiles?: Record<string, string>;
 }
 
 type ErrorFact = { usage: boolean; message: string; type: string };
@@ -33,7 +43,10 @@ type ErrorFact = { usage: boolean; message: string; type: string };
 /** What happened, in numbers and errors; decideRun (run-outcome.ts) turns it into an exit code. */
 export interface VitestOutcome {
   passed: number;
+  /** Failed cases, known failures not included. */
   failed: number;
+  /** Failures the known-failures list accepts. */
+  known: number;
   skipped: number;
   moduleErrors: number;
   setupError?: ErrorFact;
@@ -52,8 +65,12 @@ export interface VitestTiming {
 export interface VitestRun {
   outcome: VitestOutcome;
   timing: VitestTiming;
-  /** Finishes the reports with these run-level problems (and top-level JSON additions) and moves them into place. */
-  publish(problems: readonly RunProblem[], json?: Record<string, unknown>): void;
+  /** Every finished case with its verdict (files that failed to load included). */
+  results: ScenarioResult[];
+  /** The NADs the scenarios applied (recorded by the scenario wrapper). */
+  nads: AppliedNad[];
+  /** Finishes the reports with these run-level problems (and the run's own report section) and moves them into place. */
+  publish(problems: readonly RunProblem[], report?: RunReport): void;
 }
 
 /**
@@ -78,9 +95,12 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     discardReport(staged.json);
   };
   process.on('exit', discard);
+  const now = opts.now ?? new Date();
   const summary = new SummaryReporter({
-    reportFiles: { JUnit: opts.junitFile, JSON: opts.jsonFile },
+    reportFiles: { JUnit: opts.junitFile, JSON: opts.jsonFile, ...opts.moreReportFiles },
     showProject: opts.showProject ?? false,
+    knownFailures: opts.knownFailures,
+    now,
   });
   const signalsBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const vitest = await createVitest('test', {
@@ -120,23 +140,26 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     await vitest.close();
   }
 
-  const outcome: VitestOutcome = { passed: 0, failed: 0, skipped: 0, moduleErrors: 0, lateErrors: [], interrupted: interrupt.interrupted() };
+  const outcome: VitestOutcome = { passed: 0, failed: 0, known: 0, skipped: 0, moduleErrors: 0, lateErrors: [], interrupted: interrupt.interrupted() };
   if (failure !== undefined) outcome.setupError = setupErrorFact(failure);
-  for (const mod of result?.testModules ?? []) {
-    if (mod.errors().length > 0) outcome.moduleErrors++;
-    for (const test of mod.children.allTests()) {
-      const state = test.result().state;
-      if (state === 'passed') outcome.passed++;
-      else if (state === 'failed') outcome.failed++;
-      else if (state === 'skipped') outcome.skipped++;
-    }
+  const modules = result?.testModules ?? [];
+  for (const mod of modules) if (mod.errors().length > 0) outcome.moduleErrors++;
+  // The same classification as the summary's (one clock, one list).
+  const { results, nads } = collectResults(modules, { known: opts.knownFailures, now });
+  const known: KnownCase[] = [];
+  for (const r of results) {
+    if (r.loadError) continue;
+    if (r.verdict === 'known' && r.known) known.push({ name: r.name, known: r.known, message: r.message ?? '' });
+    outcome[r.verdict]++;
   }
   for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
   return {
     outcome,
     timing: timingOf(result?.testModules ?? []),
-    publish(problems, json) {
-      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems, ...(json ? { json } : {}) });
+    results,
+    nads,
+    publish(problems, report) {
+      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems, known, ...(report ? { report } : {}) });
       publishReport(staged.junit, opts.junitFile);
       publishReport(staged.json, opts.jsonFile);
       process.off('exit', discard);

@@ -12,7 +12,7 @@
  * table (test/e2e/expected-local.ts) says, or its baseline failed.
  * Writes reports/bench.json; prints the table and the slowest run's timings.
  *
- * Usage: npm run bench [-- --only selection-8,scale-32] [--kubectl PATH] [--out FILE]
+ * Usage: npm run bench [-- --only selection-8,scale-32] [--kubectl PATH] [--out FILE] (--help)
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,14 +31,49 @@ import { runSuite, type SuiteRun } from './bench/suite-run.ts';
 import { forScenarios, type Workload } from './bench/workload.ts';
 import { CATALOG } from '../helpers/scenario/catalog.ts';
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    kubeconfig: { type: 'string', default: '/var/lib/multus-conformance/admin.conf' },
-    kubectl: { type: 'string', default: '/var/cache/multus-conformance/bin/kubernetes-v1.34.4/kubectl' },
-    out: { type: 'string', default: join(REPO_ROOT, 'reports', 'bench.json') },
-  },
-});
+const USAGE = `Usage: npm run bench [-- options]
+
+Times issue 8's metrics on the embedded testbed (normal suite runs against the
+serial kubectl script and the floor); writes the figures to --out. Long: the full
+bench runs the disruptive scenarios twice (only when nobody else uses the testbed).
+
+Options:
+  --only <ids>         comma-separated metric ids (${METRICS.map((m) => m.id).join(', ')})
+  --kubeconfig <file>  the testbed's kubeconfig (default: /var/lib/multus-conformance/admin.conf)
+  --kubectl <path>     kubectl the serial baseline runs
+  --out <file>         the JSON written (default: reports/bench.json)
+  -h, --help           this text
+
+Exit codes: 0 figures written; 1 a ratio refused or the testbed recreated meanwhile; 2 bad input or the bench failed.
+`;
+
+function parseFlags(): ReturnType<typeof parse> {
+  try {
+    return parse();
+  } catch (e) {
+    // Bad input: one line, exit 2 (as the CLI does).
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)} (see --help)\n`);
+    process.exit(2);
+  }
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      only: { type: 'string' },
+      kubeconfig: { type: 'string', default: '/var/lib/multus-conformance/admin.conf' },
+      kubectl: { type: 'string', default: '/var/cache/multus-conformance/bin/kubernetes-v1.34.4/kubectl' },
+      out: { type: 'string', default: join(REPO_ROOT, 'reports', 'bench.json') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+const { values } = parseFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const kubeconfig = values.kubeconfig!;
 const stamp = Date.now().toString(16).slice(-6);

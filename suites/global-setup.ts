@@ -3,7 +3,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { TestProject } from 'vitest/node';
 import { settingsFromEnv } from '../helpers/config/env.ts';
 import type { RunSettings } from '../helpers/config/settings.ts';
-import { discoverNodes } from '../helpers/capabilities/discover.ts';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { nodeFacts, probeNodes } from '../helpers/capabilities/discover.ts';
+import type { NodeCapabilities } from '../helpers/capabilities/types.ts';
+import { publishProbe } from '../helpers/scenario/probe-handoff.ts';
 import { loadProfile } from '../helpers/fixtures/profile.ts';
 import { checkReachable, firstLine, loadKubeConfig } from '../helpers/k8s/client.ts';
 import { ensureMultus, DEFAULT_MULTUS_IMAGE } from '../helpers/multus/install.ts';
@@ -13,6 +16,7 @@ import { kindProvider } from '../helpers/providers/kind.ts';
 import { localProvider } from '../helpers/providers/local.ts';
 import type { Provider } from '../helpers/providers/types.ts';
 import { buildClusterInfo } from '../helpers/scenario/cluster-info.ts';
+import { recordRunTarget, runTargetFrom } from '../helpers/report/run-record.ts';
 import { timeoutsFor, type Timeouts } from '../helpers/scenario/timeouts.ts';
 import { apiGate } from '../helpers/scenario/api-gate.ts';
 import { recordPhase, recordRunCluster, recordSetupEnd, recordTeardown, timedPhase, type TeardownRecord } from '../helpers/scenario/run-state.ts';
@@ -21,8 +25,7 @@ import { readApiLost, startApiMonitor, watchApiLostFor } from '../helpers/k8s/ap
 import { DisruptionLock } from '../helpers/scenario/disruption.ts';
 import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
 import { masterConfigProblem } from '../helpers/capabilities/config-check.ts';
-import { UsageError } from '../helpers/errors.ts';
-import { selectionNeedsMaster } from '../helpers/scenario/list.ts';
+import { selectionNeedsMaster, selectionNeedsProbe } from '../helpers/scenario/list.ts';
 import { attachVerdicts } from '../helpers/scenario/requirements.ts';
 import type { ClusterInfo } from '../helpers/scenario/cluster-info.ts';
 
@@ -105,38 +108,52 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
   watchApiLostFor(settings.runId);
   const stopMonitor = startApiMonitor(kc, { runId: settings.runId, lostAfterMs: timeouts.apiLost });
   let multus: Awaited<ReturnType<typeof ensureMultus>>;
-  let nodes: Awaited<ReturnType<typeof discoverNodes>>;
+  let facts: NodeCapabilities[];
   try {
     const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
     multus = await timedPhase(settings.runId, 'Multus detect/install', () =>
       ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady }),
     );
-    nodes = await timedPhase(settings.runId, 'capability probe', () =>
-      discoverNodes(kc, {
-        runId: settings.runId,
-        image: profile.testImage,
-        sriovResource: profile.sriovResource,
-        nodeSelector: settings.network.nodeSelector,
-        timeoutMs: timeouts.probe,
-      }),
-    );
-    // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
-    const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
-    if (wrongMaster) throw new UsageError(wrongMaster);
+    // What the node objects tell, now: a node selector that matches nothing stops the run here.
+    facts = nodeFacts((await kc.makeApiClient(CoreV1Api).listNode()).items, { sriovResource: profile.sriovResource, nodeSelector: settings.network.nodeSelector });
   } catch (e) {
     stopMonitor();
     throw e;
   }
-  const info = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes });
-  process.stderr.write(
-    `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
-      `${multus.ready}/${multus.desired} ready, ${nodes.length} node(s)${scopeNote(info)}, mode ${settings.mode}\n`,
-  );
+  const facts0 = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes: facts });
+  const needsProbe = selectionNeedsProbe(settings);
+  const info: ClusterInfo = needsProbe ? { ...facts0, probePending: true } : facts0;
+  const announce = (done: ClusterInfo): void => {
+    // What the run ran against, for its reports and for `compare` (helpers/report/run-record.ts).
+    recordRunTarget(settings.runId, runTargetFrom(done));
+    process.stderr.write(
+      `multus-conformance: run ${settings.runId} on ${settings.provider} (${serverVersion}), Multus ${multus.daemonSet ?? 'not found'} ` +
+        `${multus.ready}/${multus.desired} ready, ${done.nodes.length} node(s)${scopeNote(done)}, mode ${settings.mode}\n`,
+    );
+  };
+  // The probe runs while vitest starts its worker; the worker waits for its
+  // result before registering any scenario (helpers/scenario/probe-handoff.ts).
+  const probing = needsProbe
+    ? timedPhase(settings.runId, 'capability probe', () =>
+        probeNodes(kc, facts, { runId: settings.runId, image: profile.testImage, timeoutMs: timeouts.probe }),
+      ).then(
+        (nodes) => {
+          // A master that exists on no node would skip every attachment scenario: a green run that checked nothing.
+          const wrongMaster = selectionNeedsMaster(settings) ? masterConfigProblem(nodes, profile.master, settings.network.nodeSelector) : undefined;
+          if (wrongMaster) return publishProbe(settings.runId, { kind: 'config-error', message: wrongMaster });
+          publishProbe(settings.runId, { kind: 'nodes', nodes });
+          announce({ ...info, nodes, probePending: false });
+        },
+        (e: unknown) => publishProbe(settings.runId, { kind: 'error', message: `the node probe could not run: ${firstLine(e)}` }),
+      )
+    : Promise.resolve(announce(info));
 
   // Never throws: what went wrong goes to the run's state for `run` to report
   // (an error thrown here would reach the user as a stack trace).
   recordSetupEnd(settings.runId);
   const teardown = async (): Promise<void> => {
+    // The probe's namespace must have been asked to go before the sweep looks.
+    await probing;
     const sweepStart = Date.now();
     DisruptionLock.remove(settings.runId);
     const record: TeardownRecord = { leftovers: [] };
@@ -173,8 +190,10 @@ async function sweepRun(kc: KubeConfig, settings: RunSettings, timeouts: Timeout
     return;
   }
   try {
-    const swept = await sweep(kc, settings.runId);
-    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), timeouts.namespaceGone);
+    // A run writes only inside its own namespaces (README, "What the suite writes").
+    const swept = await sweep(kc, settings.runId, { clusterScoped: false });
+    const wait = settings.sweepWaitSeconds === undefined ? timeouts.namespaceGone : settings.sweepWaitSeconds * 1000;
+    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), wait);
     record.leftovers = left.map((n) => `namespace/${n}`);
   } catch (e) {
     if (readApiLost(settings.runId)) record.sweepSkipped = 'the cluster was lost';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RUN_SETTINGS_ENV, settingsToEnv } from '../../helpers/config/env.ts';
 import { loadSettings } from '../../helpers/config/load.ts';
+import { MAX_CONCURRENCY } from '../../helpers/config/settings.ts';
 import { EXIT_CODES_HELP, type ExitCode } from '../errors.ts';
 import { addRunOptions, addSettingsOptions, flagsToLayer } from '../options.ts';
 import { conformanceRun } from '../conformance-run.ts';
@@ -31,7 +32,8 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
         projects: ['conformance', 'conformance-disruptive'],
         junitFile: settings.junitFile,
         jsonFile: settings.jsonFile,
-        concurrency: settings.concurrency,
+        // vitest's own bound; the scenario wrapper applies the run's (cluster-sized) one.
+        concurrency: settings.concurrency ?? MAX_CONCURRENCY,
         timeoutSeconds: settings.timeoutSeconds,
         files,
         runId: settings.runId,
@@ -40,6 +42,11 @@ export function registerRun(program: Command, done: (code: ExitCode) => void): v
         minPassed: settings.minPassed,
         kubeconfig: settings.kubeconfig,
         context: settings.context,
+        reportDir: settings.reportDir,
+        knownFailuresFile: settings.knownFailures,
+        baselineFile: settings.baseline,
+        stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+        identity: { provider: settings.provider, profile: settings.profile, mode: settings.mode, strict: settings.strict, tests: settings.tests },
       }),
     );
   });

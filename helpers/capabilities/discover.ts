@@ -49,10 +49,21 @@ export function nodeFacts(nodes: readonly k8s.V1Node[], opts: { sriovResource: s
  */
 export async function discoverNodes(
   kc: k8s.KubeConfig,
-  opts: { runId: string; image: string; sriovResource: string; nodeSelector?: string | undefined; timeoutMs: number },
+  opts: { runId: string; image: string; sriovResource: string; nodeSelector?: string | undefined; timeoutMs: number; probe?: boolean },
 ): Promise<NodeCapabilities[]> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const facts = nodeFacts((await core.listNode()).items, opts);
+  // No selected scenario needs what only the probe tells: the node objects say enough.
+  if (opts.probe === false) return facts;
+  return await probeNodes(kc, facts, opts);
+}
+
+/** Runs the probe pod on every Ready node of `facts` (nodeFacts) and adds what it saw. */
+export async function probeNodes(
+  kc: k8s.KubeConfig,
+  facts: readonly NodeCapabilities[],
+  opts: { runId: string; image: string; timeoutMs: number },
+): Promise<NodeCapabilities[]> {
   const ns = await createRunNamespace(kc, opts.runId, 'probe');
   try {
     const limit = pLimit(4);
@@ -84,22 +95,32 @@ async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, 
   const body = renderPodFixture<k8s.V1Pod>('probe-pod', { name: podName, node, image });
   const id = `probe pod ${namespace}/${podName} (fixtures/pods/probe-pod.yaml, image ${image})`;
   await core.createNamespacedPod({ namespace, body });
-  await waitFor(
-    `${id} on node ${node}: waiting for it to finish`,
+  const log = (): Promise<string> => core.readNamespacedPodLog({ namespace, name: podName, container: 'probe' });
+  return await waitFor(
+    `${id} on node ${node}: waiting for its output`,
     async () => {
       const pod = await core.readNamespacedPod({ namespace, name: podName });
       const phase = pod.status?.phase;
-      if (phase === 'Succeeded') return { done: true, value: pod, state: describePod(pod) };
+      // The output is whole once its end marker is there: no need to wait
+      // for the kubelet to notice the container exited (its relist runs once
+      // a second). A failed or cut-short run never prints the marker.
+      if (phase === 'Running' || phase === 'Succeeded') {
+        const out = await log();
+        if (/^== end$/m.test(out)) return { done: true, value: out, state: describePod(pod) };
+      }
       if (phase === 'Failed') {
-        const log = await core.readNamespacedPodLog({ namespace, name: podName, container: 'probe' }).catch(() => '');
-        const last = log.trim().split('\n').slice(-3).join(' | ');
+        const last = (await log().catch(() => '')).trim().split('\n').slice(-3).join(' | ');
         throw new StopWaiting(`${id} failed: ${terminated(pod) ?? describePod(pod)}${last ? `; last output: ${last}` : ''}`);
       }
+      if (phase === 'Succeeded') throw new StopWaiting(`${id} ended without its end marker: ${terminated(pod) ?? describePod(pod)}`);
       return { done: false, state: describePod(pod) };
     },
-    { timeoutMs, subscribe: watchSubscription(kc, `/api/v1/namespaces/${namespace}/pods`, { fieldSelector: `metadata.name=${podName}` }) },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      subscribe: watchSubscription(kc, `/api/v1/namespaces/${namespace}/pods`, { fieldSelector: `metadata.name=${podName}` }),
+    },
   );
-  return await core.readNamespacedPodLog({ namespace, name: podName, container: 'probe' });
 }
 
 /** How the probe container ended, when the kubelet says (a missing shell is a StartError with exit code 128). */

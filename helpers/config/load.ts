@@ -24,12 +24,15 @@ const PATH_FIELDS: ReadonlyArray<readonly string[]> = [
   ['reportDir'],
   ['junitFile'],
   ['jsonFile'],
+  ['knownFailures'],
+  ['baseline'],
   ['multus', 'tanzu', 'valuesFile'],
 ];
 
 // How a settings path is spelled on the command line, for error messages.
 const FLAG_FOR_PATH: Record<string, string> = {
   timeoutSeconds: '--timeout',
+  sweepWaitSeconds: '--sweep-wait',
   tests: '--test',
   'multus.install': '--multus-install',
   'network.nodeSelector': '--node-selector',

@@ -5,6 +5,9 @@ import { parseDuration } from './duration.ts';
 import { labelSelectorProblem } from './label-selector.ts';
 import { patternProblem } from './selection.ts';
 
+/** The most scenarios a run lets run at once. */
+export const MAX_CONCURRENCY = 32;
+
 export const PROVIDERS = ['local', 'kind', 'existing'] as const;
 export const PROFILES = ['local', 'kind', 'tkg', 'generic'] as const;
 export const MODES = ['quick', 'non-disruptive', 'full'] as const;
@@ -17,7 +20,6 @@ export type Mode = (typeof MODES)[number];
 /** Defaults shown in `--help`; the schema below is the one place that applies them. */
 export const DEFAULTS = {
   provider: 'local',
-  concurrency: 4,
   timeoutSeconds: 300,
   reportDir: 'reports',
   multusInstall: 'auto',
@@ -129,7 +131,8 @@ const InputSchema = z.strictObject({
   profile: z.enum(PROFILES).optional(),
   mode: z.enum(MODES).optional(),
   tests: z.array(testPattern).default([]),
-  concurrency: z.number().int().min(1).max(32).default(DEFAULTS.concurrency),
+  // Absent: sized to the cluster when the run starts (helpers/scenario/concurrency.ts).
+  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
   timeoutSeconds: seconds.default(DEFAULTS.timeoutSeconds),
   reportDir: path.default(DEFAULTS.reportDir),
   junitFile: path.optional(),
@@ -140,11 +143,17 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
+  // How long the end-of-run sweep waits for the run's namespaces to be gone (default: timeouts.namespaceGone).
+  sweepWaitSeconds: seconds.optional(),
   // Print the timing breakdown (it is always in the JSON report).
   timings: z.boolean().default(false),
   // Scenarios that can leave state on nodes (negative/long-ifname on thin
   // Multus) run on clusters the suite did not create only when this is set.
   allowNodeResidue: z.boolean().default(false),
+  // For CI: failures this YAML list accepts are reported as known, not failed (helpers/report/known-failures.ts).
+  knownFailures: path.optional(),
+  // A previous run's JSON report (or report directory): the run ends with a comparison; a regression fails it.
+  baseline: path.optional(),
   // prefault, not default: the nested defaults must still be applied.
   multus: MultusSchema.prefault({}),
   network: NetworkSchema.prefault({}),

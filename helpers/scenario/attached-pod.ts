@@ -5,6 +5,8 @@ import { parseIpJsonAddr, parseIpJsonRoute, parseBusyboxIpAddr, parseBusyboxIpRo
 import type { LiveInterface, LiveRoute } from '../parse/ip-output.ts';
 import { parseNetworkStatus, type NetworkStatusEntry, NETWORK_STATUS_ANNOTATION } from '../parse/network-status.ts';
 
+const ROUTES_MARK = '==mc-routes==';
+
 /**
  * A running pod with networks attached: reads its status annotation and what
  * `ip` shows inside it. Uses `ip -j` where iproute2 exists and falls back to
@@ -17,6 +19,9 @@ export class AttachedPod {
     private readonly execTimeoutMs: number,
     private readonly watch: Stopwatch = new Stopwatch(),
   ) {}
+
+  /** Routes read with the last `interfaces()`, not handed out yet. */
+  private pendingRoutes: LiveRoute[] | undefined;
 
   get namespace(): string {
     return this.pod.metadata?.namespace ?? '';
@@ -59,13 +64,28 @@ export class AttachedPod {
     return r.stdout;
   }
 
+  /**
+   * The pod's interfaces. With iproute2, one exec reads the routes too, kept
+   * for the next `routes()` call: a check that needs both gets them from the
+   * same moment, and pays for one exec, not two.
+   */
   async interfaces(): Promise<LiveInterface[]> {
+    const both = await this.exec(['sh', '-c', `ip -j -d addr show && echo ${ROUTES_MARK} && ip -j route show`]);
+    const [addr, routes] = both.stdout.split(`\n${ROUTES_MARK}\n`);
+    if (both.exitCode === 0 && addr?.trim().startsWith('[') && routes?.trim().startsWith('[')) {
+      this.pendingRoutes = parseIpJsonRoute(routes);
+      return parseIpJsonAddr(addr);
+    }
+    this.pendingRoutes = undefined;
     const json = await this.exec(['ip', '-j', '-d', 'addr', 'show']);
     if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonAddr(json.stdout);
     return parseBusyboxIpAddr(await this.run(['ip', 'addr', 'show']));
   }
 
   async routes(): Promise<LiveRoute[]> {
+    const read = this.pendingRoutes;
+    this.pendingRoutes = undefined;
+    if (read) return read;
     const json = await this.exec(['ip', '-j', 'route', 'show']);
     if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonRoute(json.stdout);
     return parseBusyboxIpRoute(await this.run(['ip', 'route', 'show']));

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Mode, Profile, RunSettings } from '../config/settings.ts';
 import type { MultusInfo, NodeCapabilities } from '../capabilities/types.ts';
 import type { ProfileValues } from '../fixtures/profile.ts';
+import { defaultConcurrency } from './concurrency.ts';
 import { timeoutsFor, type Timeouts } from './timeouts.ts';
 
 /**
@@ -9,6 +10,14 @@ import { timeoutsFor, type Timeouts } from './timeouts.ts';
  * data only, so it crosses into the worker processes.
  */
 export interface ClusterInfo {
+  /** Scenarios at the same time: --concurrency, or sized to the cluster. */
+  concurrency: number;
+  /**
+   * The node probe was still running when this was provided: `nodes` hold
+   * only what the node objects tell; workers wait for the rest
+   * (helpers/scenario/cluster-context.ts).
+   */
+  probePending?: boolean;
   kubeconfig: string;
   context?: string;
   provider: string;
@@ -64,6 +73,7 @@ export function buildClusterInfo(
     serverVersion: facts.serverVersion,
     multus: facts.multus,
     nodes: facts.nodes,
+    concurrency: settings.concurrency ?? defaultConcurrency(facts.nodes),
     ...(settings.network.nodeSelector ? { nodeSelector: settings.network.nodeSelector } : {}),
   };
 }

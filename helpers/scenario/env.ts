@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import type { TaskMeta } from 'vitest';
 import { loadKubeConfig } from '../k8s/client.ts';
@@ -65,6 +66,8 @@ export class ScenarioEnv {
   readonly notes: string[] = [];
   /** Figures for the JSON report: copied into the test case's meta (scale/pods: its latency and errors). */
   readonly meta: Partial<TaskMeta> = {};
+  /** The NADs applied, with a hash of their config: the run's reports record them (annotation `nad`). */
+  readonly appliedNads: Array<{ name: string; configSha256: string }> = [];
   readonly profile: ProfileValues;
   readonly timeouts: Timeouts;
 
@@ -106,6 +109,7 @@ export class ScenarioEnv {
     const nad = renderNad(fixture, profileVars(this.profile, { name, ...opts.vars }));
     nad.metadata.namespace = opts.namespace ?? this.ns;
     await this.watch.time('NAD', () => applyObjects(this.kc, [nad as unknown as k8s.KubernetesObject]));
+    this.appliedNads.push({ name, configSha256: createHash('sha256').update(nad.spec.config ?? '').digest('hex') });
     return nad;
   }
 

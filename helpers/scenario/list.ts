@@ -9,6 +9,7 @@ import { checkReachable, loadKubeConfig } from '../k8s/client.ts';
 import { detectMultus } from '../multus/detect.ts';
 import { kubeconfigPath } from '../providers/existing.ts';
 import { kindContext, kindKubeconfigPath } from '../providers/kind.ts';
+import { groupFiles } from './groups.ts';
 import { CATALOG, levelIncluded } from './catalog.ts';
 import { buildClusterInfo, type ClusterInfo } from './cluster-info.ts';
 import type { Requirement } from './requirements.ts';
@@ -102,19 +103,31 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
   return buildClusterInfo(settings, { kubeconfig, context, profile, serverVersion, multus, nodes });
 }
 
-/**
- * The suite files holding at least one selected scenario (suites/<area>.test.ts).
- * Vitest fails a file that registers no test, so a run only loads these.
- */
+/** The entry files of the groups that hold a selected scenario (helpers/scenario/groups.ts); --scale counts. */
 export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests' | 'scale'>): string[] {
-  const selection = selectionOf(settings);
-  const areas = new Set(CATALOG.filter((d) => scenarioSelected(selection, d)).map((d) => d.area));
-  return [...areas].map((a) => `suites/${a}.test.ts`);
+  return groupFiles(settings);
 }
 
 const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'two-nodes']);
 
-/** Whether a scenario this run selects (by --test and mode) attaches links to network.master. */
+// What only the node probe tells: link support, plugins, the master (requirements),
+// and the CNI files and plugin hashes the two health checks compare.
+const NEEDS_PROBE: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes']);
+const READS_PROBE = new Set(['health/cni-config-order', 'health/plugin-binaries']);
+
+/**
+ * Whether a scenario this run selects (by --test, --scale and mode) needs the node
+ * probe. When none does (a health check of the API, an audit), no probe pod is
+ * started: nothing is created on the nodes, and no namespace has to go.
+ */
+export function selectionNeedsProbe(settings: Pick<RunSettings, 'tests' | 'mode' | 'scale'>): boolean {
+  const selection = selectionOf(settings);
+  return CATALOG.some(
+    (d) => scenarioSelected(selection, d) && levelIncluded(d.level, settings.mode) && (READS_PROBE.has(d.id) || d.requires.some((r) => NEEDS_PROBE.has(r))),
+  );
+}
+
+/** Whether a scenario this run selects (by --test, --scale and mode) attaches links to network.master. */
 export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode' | 'scale'>): boolean {
   const selection = selectionOf(settings);
   return CATALOG.some(

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject, test, type TestContext } from 'vitest';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { test, type TestContext } from 'vitest';
+import { currentCluster } from './cluster-context.ts';
 import { scenarioSelected, selectionOf } from '../config/selection.ts';
 import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
 import { firstLine, loadKubeConfig } from '../k8s/client.ts';
@@ -48,13 +50,17 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
   }
 }
 
+let running: LimitFunction | undefined;
+
 export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
-  const cluster = inject('cluster');
+  const cluster = currentCluster();
   const selection = selectionOf(cluster);
   // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
   if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
+  // Every scenario of a group runs in this one worker (helpers/scenario/groups.ts): one bound for all.
+  const slots = (running ??= pLimit(cluster.concurrency));
   // Waits in this worker end at once when the run's heartbeat calls the cluster lost.
   watchApiLostFor(cluster.runId);
   const gate = apiGate(loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context }), cluster.runId, cluster.timeouts.apiLost);
@@ -97,12 +103,14 @@ export function scenario(id: string, body: ScenarioBody): void {
           if (env) {
             for (const n of env.notes) await ctx.annotate(n, 'note');
             Object.assign(ctx.task.meta, env.meta);
+            // Recorded so that two runs' reports can show a changed NAD (helpers/report/results.ts).
+            for (const n of env.appliedNads) await ctx.annotate(`${n.name} sha256:${n.configSha256}`, 'nad');
             // After a loss the run prints the `cleanup --run-id` command instead.
             if (!cluster.keep && !readApiLost(cluster.runId)) await env.cleanup();
           }
         }
       };
-      const { skipped } = def.level === 'disruptive' ? await lock.exclusive(run) : await lock.shared(slugOf(def, node), run);
+      const { skipped } = await slots(() => (def.level === 'disruptive' ? lock.exclusive(run) : lock.shared(slugOf(def, node), run)));
       if (skipped !== undefined) {
         await ctx.annotate(skipped, 'skip-reason');
         ctx.skip(skipped);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../../helpers/fixtures/paths.ts';
+import { REPORT_KEY } from '../../helpers/report/run-report.ts';
 import type { ScaleReport } from '../../helpers/scale/report.ts';
 import type { TimingsReport } from '../../helpers/timing/report.ts';
 
@@ -24,8 +25,10 @@ export interface SuiteRun {
 }
 
 interface JsonReport {
+  // vitest's own part: each case with its meta (scale/pods puts its figures there).
   testResults?: Array<{ assertionResults?: Array<{ fullName: string; status: string; meta?: { scale?: ScaleReport } }> }>;
-  timings?: TimingsReport;
+  // The run's own section (helpers/report/run-report.ts) carries the timings.
+  [REPORT_KEY]?: { timings?: TimingsReport };
 }
 
 /**
@@ -54,7 +57,8 @@ export async function runSuite(args: readonly string[], opts: { runId: string; r
     else run.skipped++;
     if (a.meta?.scale) run.scale = a.meta.scale;
   }
-  if (report.timings) run.timings = report.timings;
+  const timings = report[REPORT_KEY]?.timings;
+  if (timings) run.timings = timings;
   return run;
 }
 

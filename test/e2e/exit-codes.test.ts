@@ -136,7 +136,8 @@ describe('namespaces left after the end-of-run sweep', () => {
     // A namespace of this run that a finalizer holds in Terminating.
     await core.createNamespace({ body: { metadata: { name: held, labels: { [OWNED_LABEL]: 'true', [RUN_ID_LABEL]: runId }, finalizers: [FINALIZER] } } });
     const dir = reportDir('leftovers');
-    const r = await cli(['run', '--provider', 'local', '--mode', 'quick', '-t', '^health/nad-crd$', '--run-id', runId, '--report-dir', dir]);
+    // A short wait: the finalizer holds the namespace for good (the default wait is 2 minutes).
+    const r = await cli(['run', '--provider', 'local', '--mode', 'quick', '-t', '^health/nad-crd$', '--run-id', runId, '--report-dir', dir, '--sweep-wait', '10s']);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toContain(`multus-conformance: still there after the sweep: namespace/${held}; remove them with: multus-conformance cleanup --run-id ${runId} --kubeconfig ${kubeconfig}`);
     expect(readReport(dir).get('health/nad-crd')?.status).toBe('passed');

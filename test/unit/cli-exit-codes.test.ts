@@ -69,7 +69,7 @@ describe.concurrent('CLI help', () => {
     expect(r.code).toBe(0);
     // Commander wraps descriptions by the widest flag: compare the words, not the layout.
     const text = r.stdout.replace(/\s+/g, ' ');
-    expect(text).toContain('default: 4)');
+    expect(text).toContain('(1-32; default: 4 per schedulable node, at least 8)');
     expect(text).toMatch(/--provider <name>.*default: "local"/);
     expect(text).toContain('-t, --test <regex>');
   });
@@ -77,7 +77,7 @@ describe.concurrent('CLI help', () => {
   it('states the exit codes, in the program help and in run --help', async () => {
     for (const args of [['--help'], ['run', '--help']]) {
       const r = await cli(...args);
-      expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}every scenario that ran passed \(skips allowed\)\n {2}1 {2}a scenario failed;[\s\S]*\n {2}2 {2}bad flag/);
+      expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}every scenario that ran passed \(skips and --known-failures allowed\)\n {2}1 {2}a scenario failed;[\s\S]*\n {2}2 {2}bad flag/);
       expect(r.stdout).toContain('A failed scenario outranks a later usage or cluster-access error');
     }
   });

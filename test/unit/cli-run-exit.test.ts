@@ -204,9 +204,9 @@ describe('reports of a run that stopped before any scenario', () => {
     expect(JSON.parse(r.json)).toMatchObject({ success: false, numTotalTests: 1, numFailedTests: 1, runProblems: [{ id: 'run/setup', kind: 'error' }] });
   }, 60_000);
 
-  it('leave no half-written files: only junit.xml and report.json end up in the report directory', async () => {
+  it('leave no half-written files: only the finished reports end up in the report directory', async () => {
     const r = await run(FINE_SETUP, `it('passes', () => {});`);
-    expect(readdirSync(r.out).sort()).toEqual(['junit.xml', 'report.json']);
+    expect(readdirSync(r.out).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md']);
   }, 60_000);
 });
 
@@ -236,7 +236,7 @@ export default async function setup(project) {
     kubeconfig: ${JSON.stringify(kubeconfig)}, context: 'ctx', provider: 'existing', runId: ${JSON.stringify(runId)}, profileName: 'generic',
     profile: {}, mode: 'full', strict: false, keep: false, tests: [], reportDir: ${JSON.stringify(dir)},
     timeouts: { ...timeoutsFor('generic'), apiLost: 300 }, serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', ready: 1, desired: 1 }, nodes: [],
+    multus: { daemonSet: 'kube-system/kube-multus-ds', ready: 1, desired: 1 }, nodes: [], concurrency: 8,
   });
   return () => DisruptionLock.remove(${JSON.stringify(runId)});
 }`;

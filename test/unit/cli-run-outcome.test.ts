@@ -31,11 +31,25 @@ describe('decideRun: the exit code of a run and the run-level problems reported'
     ['--min-passed not reached', { minPassed: 6 }, 1, ['run/coverage']],
     ['--min-passed reached', { minPassed: 5 }, 0, []],
     ['--min-passed 0 never fails a run that ran', { minPassed: 0 }, 0, []],
+    ['every failure known: 0', { known: 2 }, 0, []],
+    ['known failures and one unknown failure: 1', { known: 2, failed: 1 }, 1, []],
+    ['only known failures ran: that is not "nothing ran"', { passed: 0, skipped: 3, known: 1 }, 0, []],
+    ['--fail-on-skip does not count known failures as skips', { failOnSkip: true, skipped: 0, known: 1 }, 0, []],
+    ['a regression against the baseline in a run that passed: 1', { baseline: { file: 'prev/report.json', regressions: ['a/x pass→fail'] } }, 1, ['run/baseline']],
+    ['a baseline without regressions: 0', { baseline: { file: 'prev/report.json', regressions: [] } }, 0, []],
+    ['a regression outranks a late usage error, like a failure', { baseline: { file: 'p', regressions: ['a/x gone'] }, lateErrors: [usageLate] }, 1, ['run/baseline', 'run/errors']],
   ];
   it.each(cases)('%s → %s', (_what, facts, code, problems) => {
     const v = decideRun({ ...base, ...facts });
     expect(v.code).toBe(code);
     expect(v.problems.map((p) => p.id)).toEqual(problems);
+  });
+
+  it('a regression names the baseline and the first cases in one line', () => {
+    const regressions = ['a/1 pass→fail', 'a/2 gone', 'a/3 pass→skip', 'a/4 gone', 'a/5 gone', 'a/6 gone', 'a/7 gone'];
+    expect(decideRun({ ...base, baseline: { file: 'prev/report.json', regressions } }).problems[0]?.message).toBe(
+      '7 regression(s) against the baseline prev/report.json: a/1 pass→fail, a/2 gone, a/3 pass→skip, a/4 gone, a/5 gone and 2 more',
+    );
   });
 
   it('a lost cluster names the cleanup command in its one line', () => {

@@ -1,3 +1,4 @@
+import { areasToLoad, groupOf, GROUP_FILES } from '../../helpers/scenario/groups.ts';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../helpers/config/load.ts';
 import { compileSelection, isSelected, patternProblem, scenarioSelected, selectionOf } from '../../helpers/config/selection.ts';
@@ -72,8 +73,12 @@ describe('-t means the same in `list` and `run`', () => {
     expect(selected).toEqual(CATALOG.map((d) => d.id).filter((id) => (scale === undefined ? outsideScale(id) : true) && expected(id)));
     // list: what it shows as not excluded
     expect(listScenariosFor(settings, undefined).filter((s) => s.status !== 'excluded').map((s) => s.id)).toEqual(selected);
-    // run: the files it loads, each holding at least one selected scenario (scenario() registers all its cases then)
-    expect(selectedSuiteFiles(settings)).toEqual([...new Set(selected.map((id) => `suites/${byId(id).area}.test.ts`))]);
+    // run: the group files it loads and the areas each loads, each holding at least one selected scenario
+    const groups = (['conformance', 'disruptive'] as const).filter((g) => selected.some((id) => groupOf(byId(id)) === g));
+    expect(selectedSuiteFiles(settings)).toEqual(groups.map((g) => GROUP_FILES[g]));
+    for (const g of groups) {
+      expect(areasToLoad(settings, g)).toEqual([...new Set(selected.filter((id) => groupOf(byId(id)) === g).map((id) => byId(id).area))]);
+    }
   });
 });
 

@@ -11,7 +11,6 @@ describe('RunSettingsSchema', () => {
       profile: 'local',
       mode: 'full',
       tests: [],
-      concurrency: 4,
       timeoutSeconds: 300,
       reportDir: 'reports',
       junitFile: 'reports/junit.xml',

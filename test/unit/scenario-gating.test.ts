@@ -5,9 +5,10 @@ import { loadSettings } from '../../helpers/config/load.ts';
 import { UsageError } from '../../helpers/errors.ts';
 import { loadProfile } from '../../helpers/fixtures/profile.ts';
 import { profileVars, renderNad, renderTemplate } from '../../helpers/fixtures/render.ts';
-import { CATALOG, byId } from '../../helpers/scenario/catalog.ts';
+import { byId } from '../../helpers/scenario/catalog.ts';
+import { areasToLoad } from '../../helpers/scenario/groups.ts';
 import type { ClusterInfo } from '../../helpers/scenario/cluster-info.ts';
-import { listScenariosFor, selectedSuiteFiles, selectionNeedsMaster } from '../../helpers/scenario/list.ts';
+import { listScenariosFor, selectedSuiteFiles, selectionNeedsMaster, selectionNeedsProbe } from '../../helpers/scenario/list.ts';
 import { caseName, scenarioGate, skipReason, targetsOf } from '../../helpers/scenario/targets.ts';
 import { attachVerdicts, nodesFor, type NodeVerdict } from '../../helpers/scenario/requirements.ts';
 import { masterConfigProblem, nodeSelectorProblem } from '../../helpers/capabilities/config-check.ts';
@@ -27,6 +28,7 @@ function withoutProbe(name: string, probeError?: string): NodeCapabilities {
 
 function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
   return {
+    concurrency: 8,
     kubeconfig: '/dev/null',
     provider: 'local',
     runId: 'unit',
@@ -277,14 +279,25 @@ describe('configuration errors found by the probe', () => {
     expect(selectionNeedsMaster(loadSettings({ flags: { tests: ['^traffic/cross-node$'] } }))).toBe(true);
     expect(selectionNeedsMaster(loadSettings({ flags: { tests: ['^lifecycle/'], mode: 'non-disruptive' } }))).toBe(false);
   });
+
+  it('--scale alone needs the master and the probe (scale/pods attaches macvlan links), whatever the mode', () => {
+    expect(selectionNeedsMaster(loadSettings({ flags: { scale: 10, mode: 'quick' } }))).toBe(true);
+    expect(selectionNeedsProbe(loadSettings({ flags: { scale: 10, mode: 'quick' } }))).toBe(true);
+    expect(selectionNeedsProbe(loadSettings({ flags: { scale: 10, tests: ['!^scale/'] } }))).toBe(false);
+    expect(selectionNeedsProbe(loadSettings({ flags: { tests: ['^health/nad-crd$'] } }))).toBe(false);
+  });
 });
 
 describe('selection', () => {
-  it('loads only suite files with a selected scenario', () => {
-    expect(selectedSuiteFiles({ tests: ['^in-pod/'] })).toEqual(['suites/in-pod.test.ts']);
+  it('loads only the group files with a selected scenario', () => {
+    expect(selectedSuiteFiles({ tests: ['^in-pod/'] })).toEqual(['suites/conformance.test.ts']);
+    expect(selectedSuiteFiles({ tests: ['^lifecycle/'] })).toEqual(['suites/disruptive.test.ts']);
     expect(selectedSuiteFiles({ tests: ['nothing-matches-this'] })).toEqual([]);
-    expect(selectedSuiteFiles({ tests: [] })).toHaveLength(new Set(CATALOG.filter((d) => d.level !== 'scale').map((d) => d.area)).size);
-    expect(selectedSuiteFiles({ tests: [], scale: 10 })).toEqual(['suites/scale.test.ts']);
+    expect(selectedSuiteFiles({ tests: [] })).toEqual(['suites/conformance.test.ts', 'suites/disruptive.test.ts']);
+    // --scale alone: scale/pods only, in the conformance group, its area the only one loaded.
+    expect(selectedSuiteFiles({ tests: [], scale: 10 })).toEqual(['suites/conformance.test.ts']);
+    expect(areasToLoad({ tests: [], scale: 10 }, 'conformance')).toEqual(['scale']);
+    expect(areasToLoad({ tests: [] }, 'conformance')).not.toContain('scale');
   });
 
   it('list marks excluded, skipped and probe-deferred scenarios', () => {

@@ -1,6 +1,6 @@
-import { assertIsVf, assertPciMatchesEnv, parsePciLinks, pciEnvName, sysfsLinksCommand } from '../helpers/assert/sriov.ts';
-import { verifyAttachments } from '../helpers/scenario/checks.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
+import { assertIsVf, assertPciMatchesEnv, parsePciLinks, pciEnvName, sysfsLinksCommand } from '../../helpers/assert/sriov.ts';
+import { verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
 
 scenario('sriov/vf', async (env, node) => {
   const caps = env.cluster.nodes.find((n) => n.name === node);

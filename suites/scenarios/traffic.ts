@@ -1,12 +1,12 @@
-import { splitRange } from '../helpers/nad/ipam-range.ts';
-import type { ProfileValues } from '../helpers/fixtures/profile.ts';
-import { startExternalPeer } from '../helpers/traffic/external-peer.ts';
-import { assertHasAddress } from '../helpers/assert/addresses.ts';
-import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
-import { assertPingReplied, assertReachedBy } from '../helpers/assert/traffic.ts';
-import { nodesFor } from '../helpers/scenario/requirements.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import type { AttachedPod } from '../helpers/scenario/attached-pod.ts';
+import { splitRange } from '../../helpers/nad/ipam-range.ts';
+import type { ProfileValues } from '../../helpers/fixtures/profile.ts';
+import { startExternalPeer } from '../../helpers/traffic/external-peer.ts';
+import { assertHasAddress } from '../../helpers/assert/addresses.ts';
+import { assertInterfacePresent } from '../../helpers/assert/interfaces.ts';
+import { assertPingReplied, assertReachedBy } from '../../helpers/assert/traffic.ts';
+import { nodesFor } from '../../helpers/scenario/requirements.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import type { AttachedPod } from '../../helpers/scenario/attached-pod.ts';
 
 async function net1Ip(pod: AttachedPod): Promise<string> {
   return assertHasAddress(pod.id, assertInterfacePresent(pod.id, await pod.interfaces(), 'net1'));

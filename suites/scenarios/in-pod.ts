@@ -1,9 +1,9 @@
-import { inject } from 'vitest';
-import { assertRoute } from '../helpers/assert/routes.ts';
-import { verifyAttachments } from '../helpers/scenario/checks.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
+import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
+import { assertRoute } from '../../helpers/assert/routes.ts';
+import { verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
 
-const cluster = inject('cluster');
+const cluster = currentCluster();
 
 scenario('in-pod/macvlan', async (env, node) => {
   const nad = await env.nad('macvlan-bridge', { name: 'macvlan-conf' });

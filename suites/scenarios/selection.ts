@@ -1,12 +1,12 @@
-import { inject } from 'vitest';
-import { serializeNetworkSelection } from '../helpers/parse/network-selection.ts';
-import { verifyAttachments } from '../helpers/scenario/checks.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import { assertInterfacePresent } from '../helpers/assert/interfaces.ts';
-import { assertCniArgsMtu } from '../helpers/assert/cni-args.ts';
-import { assertSameNetworkTwice } from '../helpers/assert/same-network-twice.ts';
+import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
+import { serializeNetworkSelection } from '../../helpers/parse/network-selection.ts';
+import { verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import { assertInterfacePresent } from '../../helpers/assert/interfaces.ts';
+import { assertCniArgsMtu } from '../../helpers/assert/cni-args.ts';
+import { assertSameNetworkTwice } from '../../helpers/assert/same-network-twice.ts';
 
-const cluster = inject('cluster');
+const cluster = currentCluster();
 
 scenario('selection/comma-list', async (env) => {
   const a = await env.nad('macvlan-bridge', { name: 'macvlan-conf' });

@@ -1,14 +1,14 @@
 import * as k8s from '@kubernetes/client-node';
-import { inject } from 'vitest';
-import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../helpers/assert/cluster-health.ts';
-import { assertOnlyBaseInterfaces } from '../helpers/assert/interfaces.ts';
-import { UsageError } from '../helpers/errors.ts';
-import { detectMultus, servedGroups, NAD_GROUP } from '../helpers/multus/detect.ts';
-import { checkCniConfigOrder, checkPluginBinaries } from '../helpers/scenario/health-checks.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import { checkPackageInstall } from '../helpers/scenario/tkg.ts';
+import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
+import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../../helpers/assert/cluster-health.ts';
+import { assertOnlyBaseInterfaces } from '../../helpers/assert/interfaces.ts';
+import { UsageError } from '../../helpers/errors.ts';
+import { detectMultus, servedGroups, NAD_GROUP } from '../../helpers/multus/detect.ts';
+import { checkCniConfigOrder, checkPluginBinaries } from '../../helpers/scenario/health-checks.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import { checkPackageInstall } from '../../helpers/scenario/tkg.ts';
 
-const cluster = inject('cluster');
+const cluster = currentCluster();
 
 scenario('health/nad-crd', async (env) => {
   assertGroupVersionServed(await servedGroups(env.kc), NAD_GROUP, 'v1');

@@ -1,8 +1,8 @@
-import { inject } from 'vitest';
-import { assertStatusMatchesLive, assertStatusShape } from '../helpers/assert/network-status.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
+import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
+import { assertStatusMatchesLive, assertStatusShape } from '../../helpers/assert/network-status.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
 
-const cluster = inject('cluster');
+const cluster = currentCluster();
 
 scenario('status/shape', async (env) => {
   await env.nad('macvlan-bridge', { name: 'macvlan-conf' });

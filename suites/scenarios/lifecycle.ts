@@ -1,8 +1,8 @@
-import { assertAttachedAfterRestart, assertStatusUnchanged } from '../helpers/assert/restart-attachments.ts';
-import { restartMultus, restartTarget } from '../helpers/multus/restart.ts';
-import { verifyAttachments } from '../helpers/scenario/checks.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import { SkipScenario } from '../helpers/scenario/skip.ts';
+import { assertAttachedAfterRestart, assertStatusUnchanged } from '../../helpers/assert/restart-attachments.ts';
+import { restartMultus, restartTarget } from '../../helpers/multus/restart.ts';
+import { verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import { SkipScenario } from '../../helpers/scenario/skip.ts';
 
 scenario('lifecycle/multus-restart', async (env) => {
   const nad = await env.nad('macvlan-bridge', { name: 'macvlan-conf' });

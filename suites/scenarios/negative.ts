@@ -1,8 +1,8 @@
-import { ConformanceFailure } from '../helpers/errors.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import type { ScenarioEnv } from '../helpers/scenario/env.ts';
-import { liveIps } from '../helpers/scenario/checks.ts';
-import { assertAddressReused } from '../helpers/assert/addresses.ts';
+import { ConformanceFailure } from '../../helpers/errors.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import type { ScenarioEnv } from '../../helpers/scenario/env.ts';
+import { liveIps } from '../../helpers/scenario/checks.ts';
+import { assertAddressReused } from '../../helpers/assert/addresses.ts';
 import {
   duplicateInterfaceName,
   interfaceNameTooLong,
@@ -13,10 +13,10 @@ import {
   missingNad,
   twoDefaultRoutes,
   type CauseMatcher,
-} from '../helpers/assert/negative-cause.ts';
-import { eventsFor } from '../helpers/k8s/events.ts';
-import { describeNodeResidue } from '../helpers/scenario/node-residue.ts';
-import { nodesFor } from '../helpers/scenario/requirements.ts';
+} from '../../helpers/assert/negative-cause.ts';
+import { eventsFor } from '../../helpers/k8s/events.ts';
+import { describeNodeResidue } from '../../helpers/scenario/node-residue.ts';
+import { nodesFor } from '../../helpers/scenario/requirements.ts';
 
 interface NegativeCase {
   id: string;

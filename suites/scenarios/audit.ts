@@ -1,10 +1,10 @@
-import { auditPods } from '../cli/audit/audit-pod.ts';
-import { clusterAuditSource } from '../cli/audit/cluster-source.ts';
-import { scenarioOutcome } from '../cli/audit/verdict.ts';
-import { OWNED_LABEL } from '../helpers/k8s/labels.ts';
-import { NETWORKS_ANNOTATION } from '../helpers/parse/network-selection.ts';
-import { scenario } from '../helpers/scenario/scenario.ts';
-import { SkipScenario } from '../helpers/scenario/skip.ts';
+import { auditPods } from '../../cli/audit/audit-pod.ts';
+import { clusterAuditSource } from '../../cli/audit/cluster-source.ts';
+import { scenarioOutcome } from '../../cli/audit/verdict.ts';
+import { OWNED_LABEL } from '../../helpers/k8s/labels.ts';
+import { NETWORKS_ANNOTATION } from '../../helpers/parse/network-selection.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import { SkipScenario } from '../../helpers/scenario/skip.ts';
 
 scenario('audit/workload-pods', async (env) => {
   const owned = new Set(
