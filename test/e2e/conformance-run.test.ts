@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { CATALOG } from '../../helpers/scenario/catalog.ts';
+import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
 import { cli, type CliResult, failureDigest, kubeClient, newRunId, reportDir, runNamespaces } from './cli.ts';
 import { outcomeMismatches } from './outcomes.ts';
 import { EXPECTED_LOCAL } from './expected-local.ts';
@@ -21,7 +21,7 @@ describe('multus-conformance run --provider local (full mode)', () => {
   });
 
   it('covers every catalog scenario, every case with the expected outcome, skip reason and failure message', () => {
-    expect(Object.keys(EXPECTED_LOCAL).sort()).toEqual(CATALOG.map((d) => d.id).sort());
+    expect(Object.keys(EXPECTED_LOCAL).sort()).toEqual(DEFAULT_CATALOG.map((d) => d.id).sort());
     expect(outcomeMismatches(dir, EXPECTED_LOCAL)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import * as k8s from '@kubernetes/client-node';
-import { CATALOG } from '../../helpers/scenario/catalog.ts';
+import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
 import { kindKubeconfigPath } from '../../helpers/providers/kind.ts';
 import { RunSettingsSchema } from '../../helpers/config/settings.ts';
 import { type CliResult, failureDigest, newRunId, readJunit, reportDir, runNamespaces } from './cli.ts';
@@ -31,7 +31,7 @@ describe('multus-conformance run --provider kind (full mode, thin Multus, 3 node
   });
 
   it('covers every catalog scenario with the expected outcome', () => {
-    expect(Object.keys(EXPECTED_KIND_THIN).sort()).toEqual(CATALOG.map((d) => d.id).sort());
+    expect(Object.keys(EXPECTED_KIND_THIN).sort()).toEqual(DEFAULT_CATALOG.map((d) => d.id).sort());
     expect(outcomeMismatches(dir, EXPECTED_KIND_THIN)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../helpers/scenario/catalog.ts';
+import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
 import { type CliResult, failureDigest, reportDir } from './cli.ts';
 import { EXPECTED_KIND_THICK } from './expected-kind.ts';
 import { clusterLeftovers, kindRun, kindTools } from './kind-shared.ts';
@@ -23,7 +23,7 @@ describe('multus-conformance run --provider kind --multus-install thick --teardo
   });
 
   it('covers every catalog scenario with the expected thick outcome', () => {
-    expect(Object.keys(EXPECTED_KIND_THICK).sort()).toEqual(CATALOG.map((d) => d.id).sort());
+    expect(Object.keys(EXPECTED_KIND_THICK).sort()).toEqual(DEFAULT_CATALOG.map((d) => d.id).sort());
     expect(outcomeMismatches(dir, EXPECTED_KIND_THICK)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../helpers/scenario/catalog.ts';
+import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
 import { cli, type CliResult, failureDigest, newRunId, reportDir } from './cli.ts';
 import { EXPECTED_LOCAL_THICK } from './expected-local.ts';
 import { outcomeMismatches } from './outcomes.ts';
@@ -57,7 +57,7 @@ describe('multus-conformance run --provider local, thick Multus (full mode)', ()
   }, 120_000);
 
   it('covers every catalog scenario with the expected thick outcome', () => {
-    expect(Object.keys(EXPECTED_LOCAL_THICK).sort()).toEqual(CATALOG.map((d) => d.id).sort());
+    expect(Object.keys(EXPECTED_LOCAL_THICK).sort()).toEqual(DEFAULT_CATALOG.map((d) => d.id).sort());
     expect(outcomeMismatches(dir, EXPECTED_LOCAL_THICK)).toEqual([]);
   });
 });
