@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureDigest, readReport, reportDir } from './cli.ts';
+import { failureDigest, readReport, reportDir, type CliResult } from './cli.ts';
+import { readScaleCase } from './scale-run.ts';
 import { E2E_CLUSTER, ensureE2eCluster, kindDocker, kindRun, kindTools, type KindTools } from './kind-shared.ts';
 
 // One worker's macvlan plugin made to differ (a byte appended: still a working
@@ -40,5 +41,25 @@ describe('health/plugin-binaries on kind: one worker with a different macvlan bi
     const r = await kindRun(E2E_CLUSTER, ['-t', '^health/plugin-binaries$', '--report-dir', dir]);
     expect(r.exitCode, failureDigest(r)).toBe(0);
     expect(readReport(dir).get('health/plugin-binaries')?.status).toBe('passed');
+  });
+});
+
+// scale/pods runs only with --scale N: once on kind in CI (shares the cluster).
+describe('multus-conformance run --provider kind --scale 20', () => {
+  const dir = reportDir('kind-scale');
+  let result: CliResult;
+
+  beforeAll(async () => {
+    await ensureE2eCluster();
+    result = await kindRun(E2E_CLUSTER, ['--scale', '20', '--report-dir', dir]);
+  }, 1_500_000);
+
+  it('passes, every pod checked on one node of the 10.10.4.0/22 scale subnet', () => {
+    expect(result.exitCode, failureDigest(result)).toBe(0);
+    const got = readScaleCase(dir);
+    expect(got?.status).toBe('passed');
+    expect(got?.scale?.checked).toBe(20);
+    expect(got?.scale?.subnet).toBe('10.10.4.0/22');
+    expect(got?.scale?.node).toMatch(new RegExp(`^${E2E_CLUSTER}-`));
   });
 });
