@@ -27,6 +27,7 @@ import { captureWorkload } from './bench/capture.ts';
 import { runFloor, type FloorRun } from './bench/floor.ts';
 import { captureSelection, cliArgs, expectedOutcome, figuresOf, formatFigure, METRICS, selectedIds, type BaselineFacts, type Figure, type MetricDef, type WorkloadSource } from './bench/metrics.ts';
 import { runSerial, type SerialRun } from './bench/serial.ts';
+import { settle } from './bench/settle.ts';
 import { runSuite, type SuiteRun } from './bench/suite-run.ts';
 import { forScenarios, type Workload } from './bench/workload.ts';
 import { CATALOG } from '../helpers/scenario/catalog.ts';
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
     const args = cliArgs(def.selection);
     const expected = expectedOutcome(selectedIds(def.selection), EXPECTED_LOCAL);
     const runId = nextId();
+    await settle(log);
     log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
     const suite = await runSuite(args, { runId, reportDir: join(work, def.id) });
     timings.set(def.id, suite);
@@ -161,12 +163,14 @@ async function main(): Promise<void> {
       const w = workloadFor(def, kept);
       if (def.baseline === 'serial') {
         const id = nextId();
+        await settle(log);
         log(`  serial kubectl on ${w.pods.length} pods (${id})`);
         baseline = await runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig });
         log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}`);
       }
       if (def.baseline === 'floor' || def.infoFloor) {
         const id = nextId();
+        await settle(log);
         log(`  floor on ${w.pods.length} pods (${id})`);
         floor = await runFloor(kc, w, id, kubeconfig);
         log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}`);

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { REPO_ROOT } from '../../helpers/fixtures/paths.ts';
+
+const CACHE_DIR = process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance';
+const ENDPOINT = 'unix:///var/lib/multus-conformance/run/containerd.sock';
+// Bounded: a node that never settles is reported, the bench goes on.
+const SETTLE_MS = 180_000;
+
+function crictl(): string {
+  const versions = readFileSync(join(REPO_ROOT, 'scripts/testbed/versions.env'), 'utf8');
+  const v = /^CRITOOLS_VERSION=(\S+)/m.exec(versions)?.[1];
+  if (!v) throw new Error('scripts/testbed/versions.env names no CRITOOLS_VERSION');
+  return join(CACHE_DIR, 'bin', `cri-tools-${v}`, 'crictl');
+}
+
+/** Sandboxes on the testbed's node outside kube-system: what earlier runs' deletions still tear down. */
+async function foreignSandboxes(): Promise<number> {
+  const { stdout } = await execa(crictl(), ['--runtime-endpoint', ENDPOINT, 'pods', '-o', 'json'], { stderr: 'ignore' });
+  const items = (JSON.parse(stdout) as { items: { metadata: { namespace: string } }[] }).items;
+  return items.filter((p) => p.metadata.namespace !== 'kube-system').length;
+}
+
+/**
+ * Waits until the node has torn down every sandbox of earlier runs. A timed
+ * run that starts while the kubelet still deletes a hundred pods of the one
+ * before measures that teardown too (the first bench put 4 s on one run's
+ * process start this way).
+ */
+export async function settle(log: (line: string) => void): Promise<void> {
+  const start = Date.now();
+  let left = await foreignSandboxes();
+  while (left > 0 && Date.now() - start < SETTLE_MS) {
+    await new Promise((r) => setTimeout(r, 1000));
+    left = await foreignSandboxes();
+  }
+  const secs = ((Date.now() - start) / 1000).toFixed(0);
+  if (left > 0) log(`  node not settled after ${secs} s: ${left} sandbox(es) of earlier runs left`);
+  else if (Number(secs) > 0) log(`  (waited ${secs} s for earlier runs' sandboxes to go)`);
+}
