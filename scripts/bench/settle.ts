@@ -15,11 +15,15 @@ function crictl(): string {
   return join(CACHE_DIR, 'bin', `cri-tools-${v}`, 'crictl');
 }
 
-/** Sandboxes on the testbed's node outside kube-system: what earlier runs' deletions still tear down. */
+/**
+ * Ready sandboxes on the testbed's node outside kube-system: what earlier
+ * runs' deletions still tear down. Stopped ones (their network already torn
+ * down) only wait for the kubelet's garbage collection, a minute later.
+ */
 async function foreignSandboxes(): Promise<number> {
   const { stdout } = await execa(crictl(), ['--runtime-endpoint', ENDPOINT, 'pods', '-o', 'json'], { stderr: 'ignore' });
-  const items = (JSON.parse(stdout) as { items: { metadata: { namespace: string } }[] }).items;
-  return items.filter((p) => p.metadata.namespace !== 'kube-system').length;
+  const items = (JSON.parse(stdout) as { items: { metadata: { namespace: string }; state: string }[] }).items;
+  return items.filter((p) => p.metadata.namespace !== 'kube-system' && p.state === 'SANDBOX_READY').length;
 }
 
 /**
