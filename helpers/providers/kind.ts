@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import type { RunSettings } from '../config/settings.ts';
 import { ClusterAccessError, UsageError } from '../errors.ts';
 import { loadKubeConfig } from '../k8s/client.ts';
+import { waitFor, WaitTimeout } from '../k8s/wait.ts';
 import { loadProfile } from '../fixtures/profile.ts';
 import { loadTestImageIntoKind } from './kind-images.ts';
 import { createdBySuite, prepareKindNodes } from './kind-nodes.ts';
@@ -183,19 +184,24 @@ async function ensureStockNetwork(tc: KindToolchain, settings: RunSettings): Pro
  */
 async function apiSilence(kubeconfig: string, context: string): Promise<string | undefined> {
   const version = loadKubeConfig({ kubeconfig, context }).makeApiClient(k8s.VersionApi);
-  const deadline = Date.now() + API_ANSWER_MS;
-  let last = 'no answer yet';
-  for (;;) {
-    try {
-      await version.getCode();
-      return undefined;
-    } catch (e) {
-      // An HTTP error is an answer: the server is there (authorization is not this check's business).
-      if (e instanceof k8s.ApiException) return undefined;
-      last = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-    }
-    if (Date.now() >= deadline) return `${last}, for ${Math.round(API_ANSWER_MS / 1000)}s`;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+  try {
+    await waitFor(
+      `API server of ${context}`,
+      async () => {
+        try {
+          await version.getCode();
+        } catch (e) {
+          // An HTTP error is an answer: the server is there (authorization is not this check's business).
+          if (!(e instanceof k8s.ApiException)) throw e;
+        }
+        return { done: true, value: undefined, state: 'answered' };
+      },
+      { timeoutMs: API_ANSWER_MS },
+    );
+    return undefined;
+  } catch (e) {
+    if (e instanceof WaitTimeout) return e.message.split('\n')[0];
+    throw e;
   }
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../../helpers/fixtures/paths.ts';
+import { waitFor, WaitTimeout } from '../../helpers/k8s/wait.ts';
 
 const CACHE_DIR = process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance';
 const ENDPOINT = 'unix:///var/lib/multus-conformance/run/containerd.sock';
@@ -34,12 +35,20 @@ async function foreignSandboxes(): Promise<number> {
  */
 export async function settle(log: (line: string) => void): Promise<void> {
   const start = Date.now();
-  let left = await foreignSandboxes();
-  while (left > 0 && Date.now() - start < SETTLE_MS) {
-    await new Promise((r) => setTimeout(r, 1000));
-    left = await foreignSandboxes();
+  try {
+    await waitFor(
+      'earlier runs\' sandboxes torn down',
+      async () => {
+        const left = await foreignSandboxes();
+        return left === 0 ? { done: true, value: undefined, state: 'none' } : { done: false, state: `${left} sandbox(es) of earlier runs left` };
+      },
+      { timeoutMs: SETTLE_MS, intervalMs: 1000 },
+    );
+  } catch (e) {
+    if (!(e instanceof WaitTimeout)) throw e;
+    log(`  node not settled: ${e.message}`);
+    return;
   }
-  const secs = ((Date.now() - start) / 1000).toFixed(0);
-  if (left > 0) log(`  node not settled after ${secs} s: ${left} sandbox(es) of earlier runs left`);
-  else if (Number(secs) > 0) log(`  (waited ${secs} s for earlier runs' sandboxes to go)`);
+  const secs = Math.round((Date.now() - start) / 1000);
+  if (secs > 0) log(`  (waited ${secs} s for earlier runs' sandboxes to go)`);
 }
