@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
+import type { ScaleReport } from '../../helpers/scale/report.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/multus-conformance.js', import.meta.url));
 
@@ -45,18 +46,20 @@ export interface CaseResult {
   id: string;
   status: string;
   failure: string;
+  /** What the case recorded besides its verdict (scale/pods: its figures). */
+  meta?: { scale?: ScaleReport };
 }
 
 /** Test cases from vitest's JSON report, keyed by scenario id (the name up to the first colon). */
 export function readReport(dir: string): Map<string, CaseResult> {
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
-    testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
+    testResults: { assertionResults: { title: string; status: string; failureMessages: string[]; meta?: CaseResult['meta'] }[] }[];
   };
   const out = new Map<string, CaseResult>();
   for (const file of report.testResults) {
     for (const a of file.assertionResults) {
       const id = a.title.split(':')[0]!;
-      out.set(id, { id, status: a.status, failure: a.failureMessages.join('\n') });
+      out.set(id, { id, status: a.status, failure: a.failureMessages.join('\n'), ...(a.meta ? { meta: a.meta } : {}) });
     }
   }
   return out;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureDigest, readReport, reportDir, type CliResult } from './cli.ts';
-import { readScaleCase } from './scale-run.ts';
 import { E2E_CLUSTER, ensureE2eCluster, kindDocker, kindRun, kindTools, type KindTools } from './kind-shared.ts';
 
 // One worker's macvlan plugin made to differ (a byte appended: still a working
@@ -56,10 +55,10 @@ describe('multus-conformance run --provider kind --scale 20', () => {
 
   it('passes, every pod checked on one node of the 10.10.4.0/22 scale subnet', () => {
     expect(result.exitCode, failureDigest(result)).toBe(0);
-    const got = readScaleCase(dir);
+    const got = readReport(dir).get('scale/pods');
     expect(got?.status).toBe('passed');
-    expect(got?.scale?.checked).toBe(20);
-    expect(got?.scale?.subnet).toBe('10.10.4.0/22');
-    expect(got?.scale?.node).toMatch(new RegExp(`^${E2E_CLUSTER}-`));
+    expect(got?.meta?.scale?.checked).toBe(20);
+    expect(got?.meta?.scale?.subnet).toBe('10.10.4.0/22');
+    expect(got?.meta?.scale?.node).toMatch(new RegExp(`^${E2E_CLUSTER}-`));
   });
 });

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { cli, failureDigest, kubeClient, newRunId, readJunit, reportDir, runNamespaces, type CliResult } from './cli.ts';
-import { readScaleCase } from './scale-run.ts';
+import { cli, failureDigest, kubeClient, newRunId, readJunit, readReport, reportDir, runNamespaces, type CliResult } from './cli.ts';
 
 // scale/pods is selected by --scale N only (no mode runs it): CI runs it once
 // on the testbed here, and once on kind (kind-sabotage.test.ts).
@@ -16,11 +15,11 @@ describe('multus-conformance run --provider local --scale 30', () => {
   it('runs only scale/pods, and it passes', () => {
     expect(result.exitCode, failureDigest(result)).toBe(0);
     expect(readJunit(dir).match(/<testcase /g)?.length).toBe(1);
-    expect(readScaleCase(dir)?.status).toBe('passed');
+    expect(readReport(dir).get('scale/pods')?.status).toBe('passed');
   });
 
   it('checked every pod and reports its figures', () => {
-    const scale = readScaleCase(dir)?.scale;
+    const scale = readReport(dir).get('scale/pods')?.meta?.scale;
     expect(scale?.pods).toBe(30);
     expect(scale?.checked).toBe(30);
     expect(scale?.ipamErrors.count).toBe(0);
