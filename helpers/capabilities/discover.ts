@@ -90,7 +90,8 @@ export async function probeNodes(
   }
 }
 
-async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, node: string, image: string, timeoutMs: number): Promise<string> {
+/** One probe pod on `node`: its whole log once the end marker is there (the pod is left for the caller's namespace delete). */
+export async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, node: string, image: string, timeoutMs: number): Promise<string> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const body = renderPodFixture<k8s.V1Pod>('probe-pod', { name: podName, node, image });
   const id = `probe pod ${namespace}/${podName} (fixtures/pods/probe-pod.yaml, image ${image})`;

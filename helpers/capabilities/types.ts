@@ -1,3 +1,4 @@
+import type { MultusPodRecord } from '../multus/pods.ts';
 import type { ProbeResult } from './probe-output.ts';
 
 export interface NodeCapabilities {
@@ -33,4 +34,6 @@ export interface MultusInfo {
   installedBySuite: boolean;
   /** TKG: the PackageInstall API is served (packaging.carvel.dev). */
   carvelPackaging: boolean;
+  /** Its pods when the run started, with their restart counts (the run record; a later `--baseline`). */
+  pods?: MultusPodRecord[];
 }

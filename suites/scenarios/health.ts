@@ -2,10 +2,18 @@ import * as k8s from '@kubernetes/client-node';
 import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
 import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../../helpers/assert/cluster-health.ts';
 import { assertOnlyBaseInterfaces } from '../../helpers/assert/interfaces.ts';
-import { UsageError } from '../../helpers/errors.ts';
+import { assertConfigFollowsMultus, assertConfigMatchesFlavor, assertDelegateConfig } from '../../helpers/assert/multus-config.ts';
+import { assertNoRestartsSince, assertNotOomKilled, describeMultusPods } from '../../helpers/assert/multus-pods.ts';
+import { assertThinToken, type TokenVerdict } from '../../helpers/assert/multus-token.ts';
+import { MULTUS_KUBECONFIG } from '../../helpers/capabilities/probe-token.ts';
+import { ConformanceFailure, UsageError } from '../../helpers/errors.ts';
+import { multusConfFiles } from '../../helpers/multus/config-files.ts';
 import { detectMultus, servedGroups, NAD_GROUP } from '../../helpers/multus/detect.ts';
+import { readMultusPods } from '../../helpers/multus/pods.ts';
 import { checkCniConfigOrder, checkPluginBinaries } from '../../helpers/scenario/health-checks.ts';
+import { boundPodState, confDirs, multusNow } from '../../helpers/scenario/multus-health.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
+import { SkipScenario } from '../../helpers/scenario/skip.ts';
 import { checkPackageInstall } from '../../helpers/scenario/tkg.ts';
 
 const cluster = currentCluster();
@@ -21,6 +29,86 @@ scenario('health/multus-daemonset', async (env) => {
     return { ...cluster.multus, daemonSet: undefined, problem: `${cluster.multus.daemonSet} is gone since the run started` };
   });
   assertDaemonSetOnEveryNode(info, (await env.core.listNode()).items.length);
+});
+
+// Runs with or without Multus: a config left behind by a removed Multus is exactly what it looks for.
+scenario('health/stale-config', async (env) => {
+  const { dirs, notes } = confDirs(cluster.nodes, false);
+  notes.forEach((n) => env.note(n));
+  const multus = await multusNow(env.kc, cluster.multus);
+  const pods = multus.daemonSet ? await readMultusPods(env.kc, multus) : [];
+  for (const line of assertConfigFollowsMultus(dirs, { daemonSet: multus.daemonSet, problem: multus.problem, pods })) env.note(line);
+});
+
+scenario('health/config-flavor', async (env) => {
+  const { dirs, notes } = confDirs(cluster.nodes, true);
+  notes.forEach((n) => env.note(n));
+  const flavor = cluster.multus.flavor === 'thick' ? 'thick' : 'thin';
+  for (const d of dirs) assertConfigMatchesFlavor(d, flavor, cluster.multus.daemonSet ?? '(none)');
+  const checked = dirs.filter((d) => multusConfFiles(d.files).length > 0);
+  if (checked.length === 0) throw new SkipScenario('no node has a Multus config (00-multus.conf*) to check: health/stale-config says why');
+  env.note(`${flavor} config on ${checked.map((d) => d.node).join(', ')}`);
+});
+
+scenario('health/delegate-config', async (env) => {
+  const { dirs, notes } = confDirs(cluster.nodes, true);
+  notes.forEach((n) => env.note(n));
+  // A node without Multus' config has nothing that delegates: health/stale-config judges that.
+  const withMultus = dirs.filter((d) => multusConfFiles(d.files).length > 0);
+  if (withMultus.length === 0) throw new SkipScenario('no node has a Multus config (00-multus.conf*) that delegates: health/stale-config says why');
+  for (const d of withMultus) env.note(assertDelegateConfig(d));
+});
+
+scenario('health/thin-kubeconfig', async (env) => {
+  const { dirs, notes } = confDirs(cluster.nodes, true);
+  notes.forEach((n) => env.note(n));
+  const now = Math.floor(Date.now() / 1000);
+  const verdicts: TokenVerdict[] = [];
+  for (const d of dirs) {
+    const file = multusConfFiles(d.files)[0];
+    const keys = d.configs?.find((c) => c.file === file)?.multus;
+    if (!file || keys?.type !== 'multus') {
+      env.note(`node ${d.node}: no thin Multus config: no token to check (health/stale-config, health/config-flavor say why)`);
+      continue;
+    }
+    const kubeconfig = keys.kubeconfig ?? MULTUS_KUBECONFIG;
+    if (kubeconfig !== MULTUS_KUBECONFIG) {
+      verdicts.push({ verdict: 'skip', reason: `node ${d.node}: ${file} names the kubeconfig ${kubeconfig}; the probe reads only ${MULTUS_KUBECONFIG}` });
+      continue;
+    }
+    const read = cluster.nodes.find((n) => n.name === d.node)?.probe?.multusKubeconfig;
+    if (!read?.ok) {
+      throw new ConformanceFailure({
+        pod: `(node ${d.node})`,
+        check: `node probe: ${MULTUS_KUBECONFIG}`,
+        expected: 'its token claims read',
+        actual: read ? read.problem : 'no "token" section in the probe output',
+      });
+    }
+    const token = read.value;
+    const bound = token.kind === 'token' && token.boundPod && token.namespace ? await boundPodState(env.core, token.namespace, token.boundPod) : undefined;
+    verdicts.push(
+      assertThinToken({ node: d.node, kubeconfig, read: token, now, marginSeconds: cluster.tokenMarginSeconds, ...(bound ? { boundPod: bound } : {}) }),
+    );
+  }
+  for (const v of verdicts) env.note(v.verdict === 'pass' ? v.note : `not checked: ${v.reason}`);
+  if (!verdicts.some((v) => v.verdict === 'pass')) {
+    throw new SkipScenario(verdicts.map((v) => (v.verdict === 'skip' ? v.reason : '')).filter(Boolean).join('; ') || 'no node has a thin Multus config with a kubeconfig');
+  }
+});
+
+scenario('health/multus-pods', async (env) => {
+  const multus = await multusNow(env.kc, cluster.multus);
+  const pods = multus.daemonSet ? await readMultusPods(env.kc, multus) : [];
+  if (pods.length === 0) {
+    throw new ConformanceFailure({ pod: `(DaemonSet ${cluster.multus.daemonSet})`, check: 'Multus pods', expected: 'a pod per node', actual: multus.problem ?? 'none' });
+  }
+  for (const line of describeMultusPods(pods)) env.note(line);
+  assertNotOomKilled(pods);
+  const baseline = cluster.baselineMultusPods;
+  if (!baseline) env.note('no --baseline: restarts are reported, not compared');
+  else if ('missing' in baseline) env.note(`the baseline ${baseline.file}: ${baseline.missing}; restarts not compared`);
+  else for (const n of assertNoRestartsSince(baseline, pods)) env.note(n);
 });
 
 scenario('health/cni-config-order', async () => {
