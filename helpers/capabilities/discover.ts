@@ -62,9 +62,10 @@ export async function discoverNodes(
 export async function probeNodes(
   kc: k8s.KubeConfig,
   facts: readonly NodeCapabilities[],
-  opts: { runId: string; image: string; timeoutMs: number },
+  opts: { runId: string; image: string; timeoutMs: number; slug?: string },
 ): Promise<NodeCapabilities[]> {
-  const ns = await createRunNamespace(kc, opts.runId, 'probe');
+  // A second probe during the run (a check reading a node again) needs a namespace of its own: the first may still be terminating.
+  const ns = await createRunNamespace(kc, opts.runId, opts.slug ?? 'probe');
   try {
     const limit = pLimit(4);
     return await Promise.all(

@@ -1,13 +1,16 @@
 import * as k8s from '@kubernetes/client-node';
 import type { NodeConfDir } from '../assert/multus-config.ts';
 import type { BaselinePods } from '../assert/multus-pods.ts';
-import type { BoundPodState } from '../assert/multus-token.ts';
-import type { NodeCapabilities } from '../capabilities/types.ts';
+import { assertThinToken, type BoundPodState, type TokenVerdict } from '../assert/multus-token.ts';
+import { probeNodes } from '../capabilities/discover.ts';
+import { MULTUS_KUBECONFIG, type KubeconfigToken } from '../capabilities/probe-token.ts';
+import type { MultusInfo, NodeCapabilities } from '../capabilities/types.ts';
 import { ConformanceFailure, UsageError } from '../errors.ts';
 import { apiStatus } from '../k8s/client.ts';
+import { multusConfFiles } from '../multus/config-files.ts';
 import { detectMultus } from '../multus/detect.ts';
-import type { MultusInfo } from '../capabilities/types.ts';
 import { loadRunReport } from '../report/run-report.ts';
+import type { ClusterInfo } from './cluster-info.ts';
 
 /**
  * Glue between the node probe, the API and the Multus health checks in
@@ -66,6 +69,62 @@ export async function boundPodState(core: k8s.CoreV1Api, namespace: string, pod:
     if (apiStatus(e) === 404) return { state: 'gone' };
     throw e;
   }
+}
+
+const unread = (node: string, actual: string): ConformanceFailure =>
+  new ConformanceFailure({ pod: `(node ${node})`, check: `node probe: ${MULTUS_KUBECONFIG}`, expected: 'its token claims read', actual });
+
+/**
+ * health/thin-kubeconfig, node by node: the token of the kubeconfig the
+ * node's thin config names, checked by assertThinToken against the pod it
+ * is bound to as the API shows it now. Nodes without a thin config are a
+ * note (health/stale-config and health/config-flavor judge them).
+ */
+export async function thinTokenVerdicts(
+  kc: k8s.KubeConfig,
+  cluster: ClusterInfo,
+  dirs: readonly NodeConfDir[],
+): Promise<{ verdicts: TokenVerdict[]; notes: string[] }> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const now = Math.floor(Date.now() / 1000);
+  const verdicts: TokenVerdict[] = [];
+  const notes: string[] = [];
+  const boundOf = async (t: KubeconfigToken): Promise<BoundPodState | undefined> =>
+    t.kind === 'token' && t.boundPod && t.namespace ? await boundPodState(core, t.namespace, t.boundPod) : undefined;
+  for (const d of dirs) {
+    const file = multusConfFiles(d.files)[0];
+    const keys = d.configs?.find((c) => c.file === file)?.multus;
+    if (!file || keys?.type !== 'multus') {
+      notes.push(`node ${d.node}: no thin Multus config, no token to check (health/stale-config, health/config-flavor say why)`);
+      continue;
+    }
+    const kubeconfig = keys.kubeconfig ?? MULTUS_KUBECONFIG;
+    if (kubeconfig !== MULTUS_KUBECONFIG) {
+      verdicts.push({ verdict: 'skip', reason: `node ${d.node}: ${file} names the kubeconfig ${kubeconfig}; the probe reads only ${MULTUS_KUBECONFIG}` });
+      continue;
+    }
+    const read = cluster.nodes.find((n) => n.name === d.node)?.probe?.multusKubeconfig;
+    if (!read?.ok) throw unread(d.node, read ? read.problem : 'no "token" section in the probe output');
+    let token = read.value;
+    let bound = await boundOf(token);
+    if (bound && bound.state !== 'alive') {
+      // The probe read the file when the run started; a Multus pod started since has rewritten it. Read it again before failing.
+      token = await reprobe(kc, cluster, d.node);
+      bound = await boundOf(token);
+      notes.push(`node ${d.node}: the token read when the run started was bound to a pod that is gone; read the kubeconfig again`);
+    }
+    verdicts.push(assertThinToken({ node: d.node, kubeconfig, read: token, now, marginSeconds: cluster.tokenMarginSeconds, ...(bound ? { boundPod: bound } : {}) }));
+  }
+  return { verdicts, notes };
+}
+
+/** The thin kubeconfig's token claims on one node, read by a new probe pod now. */
+async function reprobe(kc: k8s.KubeConfig, cluster: ClusterInfo, node: string): Promise<KubeconfigToken> {
+  const facts = cluster.nodes.filter((n) => n.name === node);
+  const [again] = await probeNodes(kc, facts, { runId: cluster.runId, image: cluster.profile.testImage, timeoutMs: cluster.timeouts.probe, slug: 'token-probe' });
+  const read = again?.probe?.multusKubeconfig;
+  if (!read?.ok) throw unread(node, read?.problem ?? again?.probeError ?? 'no output');
+  return read.value;
 }
 
 /** What a `--baseline` report recorded of the Multus pods, for health/multus-pods. */

@@ -4,14 +4,12 @@ import { assertDaemonSetOnEveryNode, assertGroupVersionServed } from '../../help
 import { assertOnlyBaseInterfaces } from '../../helpers/assert/interfaces.ts';
 import { assertConfigFollowsMultus, assertConfigMatchesFlavor, assertDelegateConfig } from '../../helpers/assert/multus-config.ts';
 import { assertNoRestartsSince, assertNotOomKilled, describeMultusPods } from '../../helpers/assert/multus-pods.ts';
-import { assertThinToken, type TokenVerdict } from '../../helpers/assert/multus-token.ts';
-import { MULTUS_KUBECONFIG } from '../../helpers/capabilities/probe-token.ts';
-import { ConformanceFailure, UsageError } from '../../helpers/errors.ts';
+import { ConformanceFailure } from '../../helpers/errors.ts';
 import { multusConfFiles } from '../../helpers/multus/config-files.ts';
-import { detectMultus, servedGroups, NAD_GROUP } from '../../helpers/multus/detect.ts';
+import { servedGroups, NAD_GROUP } from '../../helpers/multus/detect.ts';
 import { readMultusPods } from '../../helpers/multus/pods.ts';
 import { checkCniConfigOrder, checkPluginBinaries } from '../../helpers/scenario/health-checks.ts';
-import { boundPodState, confDirs, multusNow } from '../../helpers/scenario/multus-health.ts';
+import { confDirs, multusNow, thinTokenVerdicts } from '../../helpers/scenario/multus-health.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
 import { SkipScenario } from '../../helpers/scenario/skip.ts';
 import { checkPackageInstall } from '../../helpers/scenario/tkg.ts';
@@ -24,11 +22,7 @@ scenario('health/nad-crd', async (env) => {
 
 scenario('health/multus-daemonset', async (env) => {
   // The DaemonSet chosen when the run started (by what it runs, or by multus.daemonSet), read again now.
-  const info = await detectMultus(env.kc, cluster.multus.daemonSet).catch((e: unknown) => {
-    if (!(e instanceof UsageError)) throw e;
-    return { ...cluster.multus, daemonSet: undefined, problem: `${cluster.multus.daemonSet} is gone since the run started` };
-  });
-  assertDaemonSetOnEveryNode(info, (await env.core.listNode()).items.length);
+  assertDaemonSetOnEveryNode(await multusNow(env.kc, cluster.multus), (await env.core.listNode()).items.length);
 });
 
 // Runs with or without Multus: a config left behind by a removed Multus is exactly what it looks for.
@@ -62,35 +56,8 @@ scenario('health/delegate-config', async (env) => {
 scenario('health/thin-kubeconfig', async (env) => {
   const { dirs, notes } = confDirs(cluster.nodes, true);
   notes.forEach((n) => env.note(n));
-  const now = Math.floor(Date.now() / 1000);
-  const verdicts: TokenVerdict[] = [];
-  for (const d of dirs) {
-    const file = multusConfFiles(d.files)[0];
-    const keys = d.configs?.find((c) => c.file === file)?.multus;
-    if (!file || keys?.type !== 'multus') {
-      env.note(`node ${d.node}: no thin Multus config: no token to check (health/stale-config, health/config-flavor say why)`);
-      continue;
-    }
-    const kubeconfig = keys.kubeconfig ?? MULTUS_KUBECONFIG;
-    if (kubeconfig !== MULTUS_KUBECONFIG) {
-      verdicts.push({ verdict: 'skip', reason: `node ${d.node}: ${file} names the kubeconfig ${kubeconfig}; the probe reads only ${MULTUS_KUBECONFIG}` });
-      continue;
-    }
-    const read = cluster.nodes.find((n) => n.name === d.node)?.probe?.multusKubeconfig;
-    if (!read?.ok) {
-      throw new ConformanceFailure({
-        pod: `(node ${d.node})`,
-        check: `node probe: ${MULTUS_KUBECONFIG}`,
-        expected: 'its token claims read',
-        actual: read ? read.problem : 'no "token" section in the probe output',
-      });
-    }
-    const token = read.value;
-    const bound = token.kind === 'token' && token.boundPod && token.namespace ? await boundPodState(env.core, token.namespace, token.boundPod) : undefined;
-    verdicts.push(
-      assertThinToken({ node: d.node, kubeconfig, read: token, now, marginSeconds: cluster.tokenMarginSeconds, ...(bound ? { boundPod: bound } : {}) }),
-    );
-  }
+  const { verdicts, notes: more } = await thinTokenVerdicts(env.kc, cluster, dirs);
+  more.forEach((n) => env.note(n));
   for (const v of verdicts) env.note(v.verdict === 'pass' ? v.note : `not checked: ${v.reason}`);
   if (!verdicts.some((v) => v.verdict === 'pass')) {
     throw new SkipScenario(verdicts.map((v) => (v.verdict === 'skip' ? v.reason : '')).filter(Boolean).join('; ') || 'no node has a thin Multus config with a kubeconfig');
