@@ -17,6 +17,7 @@ export type Requirement =
   | 'tkg'
   | 'disruptive'
   | 'node-residue'
+  | 'scale-range'
   /** The Multus DaemonSet's flavor is known (thin or thick): what its config on the nodes must look like. */
   | 'multus-flavor'
   /** Thin Multus: the plugin on the nodes authenticates with a kubeconfig token. */
@@ -142,6 +143,14 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
             ? 'Multus runs thick (multus-daemon): the shim on the nodes reaches the daemon over its socket and holds no kubeconfig token'
             : `the flavor of ${cluster.multus.daemonSet ?? 'the Multus DaemonSet'} is unknown: whether the nodes hold a thin kubeconfig token is unknown`,
       };
+    case 'scale-range':
+      // The testbed's and kind's profiles carry a subnet of its own; anyone else's cluster only one the user named.
+      return cluster.profile.scaleSubnet
+        ? RUN
+        : {
+            outcome: 'skip',
+            reason: `no address range for the scale scenario in profile ${cluster.profileName}: set network.scaleSubnet (and scaleRangeStart, scaleRangeEnd) to a free range on the master's segment`,
+          };
     case 'node-residue':
       // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
       return cluster.provider !== 'existing' || cluster.allowNodeResidue
