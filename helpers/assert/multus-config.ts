@@ -115,6 +115,12 @@ export function assertConfigMatchesFlavor(n: NodeConfDir, flavor: Flavor, daemon
   }
 }
 
+/** What health/delegate-config found on one node: followed to its file (`checked`), or why not. */
+export interface DelegateVerdict {
+  checked: boolean;
+  note: string;
+}
+
 /** A renamed or backup copy: the file, and the config it was copied from. */
 interface Backup {
   file: string;
@@ -134,9 +140,10 @@ const CILIUM_NOTE = "Cilium's cni.exclusive renames every CNI config it does not
  * - a `*.cilium_bak` (Cilium with cni.exclusive) or other backup copy shows
  *   another agent rewriting the directory.
  * Returns a note: what it found, or why the target could not be followed
- * (outside the directory the probe reads, or a name that may be a NAD).
+ * (outside the directory the probe reads, or a name that may be a NAD);
+ * `checked` says which, so that a run that followed nothing is not a pass.
  */
-export function assertDelegateConfig(n: NodeConfDir): string {
+export function assertDelegateConfig(n: NodeConfDir): DelegateVerdict {
   const configs = n.configs ?? [];
   const multusFile = multusConfFiles(n.files)[0];
   const fail = (check: string, expected: string, actual: string): never => {
@@ -164,7 +171,7 @@ export function assertDelegateConfig(n: NodeConfDir): string {
       return fail(check, 'clusterNetwork or a delegate in Multus\' config', `${multusFile} names neither`);
     case 'unchecked':
       assertNoCiliumBackups(n.node, check, backups);
-      return `node ${n.node}: ${target.why}; not checked`;
+      return { checked: false, note: `node ${n.node}: ${target.why}; not checked` };
     case 'file': {
       const copies = backups.filter((b) => b.of === target.file);
       if (!n.files.includes(target.file)) {
@@ -176,7 +183,7 @@ export function assertDelegateConfig(n: NodeConfDir): string {
       }
       if (copies.length > 0) fail(check, `${CONF_DIR}/${target.file} and no renamed or backup copy of it`, `${copies.map(describe).join(', ')}${note(copies) || ': something rewrites the directory'}`);
       assertNoCiliumBackups(n.node, check, backups);
-      return `node ${n.node}: ${target.via} → ${target.file}`;
+      return { checked: true, note: `node ${n.node}: ${target.via} → ${target.file}` };
     }
     case 'network': {
       const present = filesOfNetwork(configs, target.network);
@@ -185,7 +192,10 @@ export function assertDelegateConfig(n: NodeConfDir): string {
         // clusterNetwork as a name may be a NAD or a file in Multus' own cniConf directory.
         if (target.via.startsWith('clusterNetwork') && copies.length === 0) {
           assertNoCiliumBackups(n.node, check, backups);
-          return `node ${n.node}: ${target.via} is no network of a config file in ${CONF_DIR} (it may be a NAD, or a file in Multus' cniConf directory); not checked`;
+          return {
+            checked: false,
+            note: `node ${n.node}: ${target.via} is no network of a config file in ${CONF_DIR} (it may be a NAD, or a file in Multus' cniConf directory); not checked`,
+          };
         }
         fail(
           check,
@@ -197,7 +207,7 @@ export function assertDelegateConfig(n: NodeConfDir): string {
         fail(check, `${present.map((f) => `${CONF_DIR}/${f}`).join(', ')} and no renamed or backup copy`, `${copies.map(describe).join(', ')}${note(copies) || ': something rewrites the directory'}`);
       }
       assertNoCiliumBackups(n.node, check, backups);
-      return `node ${n.node}: ${target.via} → ${present.join(', ')}`;
+      return { checked: true, note: `node ${n.node}: ${target.via} → ${present.join(', ')}` };
     }
   }
 }

@@ -163,9 +163,12 @@ describe('assertConfigMatchesFlavor', () => {
 
 describe('assertDelegateConfig', () => {
   it('passes: thin testbed (embedded delegate), thin and thick kind', () => {
-    expect(assertDelegateConfig(TESTBED)).toBe('node mc-node: delegates[0] "mc-bridge" of 00-multus.conflist → 10-mc-bridge.conflist');
-    expect(assertDelegateConfig(KIND_THIN)).toBe('node kind-worker: delegates[0] "mc-ptp" of 00-multus.conf → 10-mc-ptp.conflist');
-    expect(assertDelegateConfig(KIND_THICK)).toBe('node kind-worker: clusterNetwork /host/etc/cni/net.d/10-mc-ptp.conflist of 00-multus.conf → 10-mc-ptp.conflist');
+    expect(assertDelegateConfig(TESTBED)).toEqual({ checked: true, note: 'node mc-node: delegates[0] "mc-bridge" of 00-multus.conflist → 10-mc-bridge.conflist' });
+    expect(assertDelegateConfig(KIND_THIN)).toEqual({ checked: true, note: 'node kind-worker: delegates[0] "mc-ptp" of 00-multus.conf → 10-mc-ptp.conflist' });
+    expect(assertDelegateConfig(KIND_THICK)).toEqual({
+      checked: true,
+      note: 'node kind-worker: clusterNetwork /host/etc/cni/net.d/10-mc-ptp.conflist of 00-multus.conf → 10-mc-ptp.conflist',
+    });
   });
   it('fails: a Cilium backup copy of the primary config next to it', () => {
     const f = expectFailure(
@@ -221,10 +224,10 @@ describe('assertDelegateConfig', () => {
     const empty = { ...TESTBED, configs: [parseCniConfFile('00-multus.conflist', '{"name":"m","plugins":[{"type":"multus","kubeconfig":"/k","delegates":[]}]}'), TESTBED.configs![1]!] };
     expectFailure(() => assertDelegateConfig(empty), { expected: 'clusterNetwork or a delegate', actual: '00-multus.conflist names neither' }, NODE);
   });
-  it('a clusterNetwork it cannot follow is a note, not a pass claim', () => {
+  it('a clusterNetwork it cannot follow is a note and not checked, not a pass claim', () => {
     const outside = { ...KIND_THICK, configs: [{ ...KIND_THICK.configs![0]!, multus: { type: 'multus-shim' as const, clusterNetwork: '/etc/cni/multus/net.d/10-x.conf', delegates: [] } }, KIND_THICK.configs![1]!] };
-    expect(assertDelegateConfig(outside)).toMatch(/outside \/etc\/cni\/net\.d, which is all the probe reads; not checked$/);
+    expect(assertDelegateConfig(outside)).toEqual({ checked: false, note: expect.stringMatching(/outside \/etc\/cni\/net\.d, which is all the probe reads; not checked$/) });
     const byName = { ...KIND_THICK, configs: [{ ...KIND_THICK.configs![0]!, multus: { type: 'multus-shim' as const, clusterNetwork: 'antrea', delegates: [] } }, KIND_THICK.configs![1]!] };
-    expect(assertDelegateConfig(byName)).toMatch(/clusterNetwork "antrea" of 00-multus.conf is no network of a config file .* not checked$/);
+    expect(assertDelegateConfig(byName)).toEqual({ checked: false, note: expect.stringMatching(/clusterNetwork "antrea" of 00-multus.conf is no network of a config file .* not checked$/) });
   });
 });
