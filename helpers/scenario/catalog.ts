@@ -54,6 +54,11 @@ const READ_ONLY = new Set([
   'health/cni-config-order',
   'health/plugin-binaries',
   'health/tkg-package',
+  'health/stale-config',
+  'health/config-flavor',
+  'health/delegate-config',
+  'health/thin-kubeconfig',
+  'health/multus-pods',
   'audit/workload-pods',
 ]);
 
@@ -72,6 +77,12 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('health/cni-config-order', '00-multus.conf sorts first in /etc/cni/net.d on every node', 'quick', ['multus'], 'Multus install'),
   s('health/plugin-binaries', 'CNI plugin binaries present and identical on every node', 'quick', ['multus'], 'Multus install'),
   s('health/tkg-package', 'TKG PackageInstall multus-cni reconciled', 'quick', ['tkg'], 'TKG package'),
+  // How Multus breaks in production (the rule names the upstream reports of each failure mode).
+  s('health/stale-config', '00-multus.conf* on a node exactly where a Multus pod runs (no stale config)', 'quick', [], 'Multus install (multus-cni#592, #1429)'),
+  s('health/config-flavor', 'Multus config on every node written for the running flavor (thin or thick)', 'quick', ['multus', 'multus-flavor'], 'Multus install (multus-cni#1218, #1422)'),
+  s('health/delegate-config', 'the primary CNI config Multus delegates to is on every node, no renamed or backup copy', 'quick', ['multus'], 'Multus install (multus-cni#972)'),
+  s('health/thin-kubeconfig', "thin plugin's kubeconfig token valid beyond multus.tokenMargin, bound to a live pod", 'quick', ['multus', 'multus-thin'], 'Multus thin plugin (multus-cni#852, #1263)'),
+  s('health/multus-pods', 'Multus pods never OOMKilled, no restarts since the baseline; restarts, limits, image reported', 'quick', ['multus'], 'Multus daemon (multus-cni#1346, #1416, #1160)'),
   s('health/plain-pod', 'a pod without network annotations still starts', 'quick', ['multus'], 'NPWG §6.2'),
   s('in-pod/macvlan', 'macvlan attachment: name, IP in range, UP, bridge mode, MAC, routes', 'quick', ['multus', 'macvlan'], 'NPWG §4.2, §5.3', 'macvlan'),
   s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),

@@ -19,7 +19,11 @@ export type Requirement =
   | 'tkg'
   | 'disruptive'
   | 'node-residue'
-  | 'scale-range';
+  | 'scale-range'
+  /** The Multus DaemonSet's flavor is known (thin or thick): what its config on the nodes must look like. */
+  | 'multus-flavor'
+  /** Thin Multus: the plugin on the nodes authenticates with a kubeconfig token. */
+  | 'multus-thin';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -134,6 +138,19 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':
       return cluster.mode === 'full' ? RUN : { outcome: 'skip', reason: `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)` };
+    case 'multus-flavor':
+      return cluster.multus.flavor !== 'unknown'
+        ? RUN
+        : { outcome: 'skip', reason: `the flavor of ${cluster.multus.daemonSet ?? 'the Multus DaemonSet'} is unknown (it runs no known Multus entrypoint): which config it writes is unknown` };
+    case 'multus-thin':
+      if (cluster.multus.flavor === 'thin') return RUN;
+      return {
+        outcome: 'skip',
+        reason:
+          cluster.multus.flavor === 'thick'
+            ? 'Multus runs thick (multus-daemon): the shim on the nodes reaches the daemon over its socket and holds no kubeconfig token'
+            : `the flavor of ${cluster.multus.daemonSet ?? 'the Multus DaemonSet'} is unknown: whether the nodes hold a thin kubeconfig token is unknown`,
+      };
     case 'scale-range':
       // The testbed's and kind's profiles carry a subnet of its own; anyone else's cluster only one the user named.
       return cluster.profile.scaleSubnet

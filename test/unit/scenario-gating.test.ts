@@ -43,6 +43,7 @@ function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
     serverVersion: 'v1.34.4',
     multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
     nodes: [node('mc-node')],
+    tokenMarginSeconds: 86400,
     ...over,
   };
 }
