@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { loadSettings } from '../../helpers/config/load.ts';
 import type { RunSettings } from '../../helpers/config/settings.ts';
 import { ConformanceFailure, UsageError } from '../../helpers/errors.ts';
-import { DEFAULT_PROBE_SECONDS } from '../../helpers/upgrade/canary-plan.ts';
+import { DEFAULT_PROBE_SECONDS, canaryRunId, nodeAffinityExpressions, probeBounds, segmentPeer } from '../../helpers/upgrade/canary-plan.ts';
 import { EXIT, printErrorLine, type ExitCode } from '../errors.ts';
 import { addClusterOptions, duration, flagsToLayer } from '../options.ts';
 
@@ -41,11 +41,17 @@ function addUpgradeOptions(cmd: Command): Command {
     .addOption(new Option('--timeout <duration>', 'how long canaries and the new pod may take to be Ready').argParser(duration).default(300, '5m'));
 }
 
-/** The cluster, as `run` reaches it: the testbed (brought up when down) or an existing cluster by kubeconfig and named context. */
-async function connect(cmd: Command): Promise<{ settings: RunSettings; kc: KubeConfig }> {
-  const { config } = cmd.opts<CommonOptions>();
+/** The settings, as `run` reads them (config file, then flags), and the canary id checked: all before any cluster is touched. */
+function settingsOf(cmd: Command): RunSettings {
+  const { config, canaryId } = cmd.opts<CommonOptions>();
   const settings = loadSettings({ configFile: config, flags: flagsToLayer(cmd) });
   if (settings.provider !== 'local' && settings.provider !== 'existing') throw new UsageError(`--provider ${settings.provider}: upgrade takes local or existing`);
+  canaryRunId(canaryId);
+  return settings;
+}
+
+/** The cluster, as `run` reaches it: the testbed (brought up when down) or an existing cluster by kubeconfig and named context. */
+async function connect(settings: RunSettings): Promise<KubeConfig> {
   const { loadKubeConfig } = await import('../../helpers/k8s/client.ts');
   const { guardContext } = await import('../../helpers/providers/guard.ts');
   const provider =
@@ -53,7 +59,7 @@ async function connect(cmd: Command): Promise<{ settings: RunSettings; kc: KubeC
   const handle = await provider.ensureCluster(settings);
   const kc = loadKubeConfig({ kubeconfig: handle.kubeconfig, context: handle.context });
   guardContext(settings, kc);
-  return { settings, kc };
+  return kc;
 }
 
 /** A check that did not hold or a wait that ran out: exit 1 with one line, not a crash. */
@@ -71,15 +77,15 @@ export function registerUpgrade(program: Command, done: (code: ExitCode) => void
     .option('--external-peer <ip>', "also probe this address on the segment (default: the profile's external peer on the testbed)")
     .action(async (_o: unknown, self: Command) => {
       const opts = self.opts<CommonOptions & { probeMax: number; externalPeer?: string }>();
-      const { settings, kc } = await connect(self);
+      const settings = settingsOf(self);
       const { loadProfile } = await import('../../helpers/fixtures/profile.ts');
       const { parseLabelSelector } = await import('../../helpers/config/label-selector.ts');
-      const { nodeAffinityExpressions } = await import('../../helpers/upgrade/canary-plan.ts');
-      const { segmentPeer } = await import('../../helpers/upgrade/canary-plan.ts');
-      const { prepareCanaries } = await import('../upgrade/prepare.ts');
       const profile = loadProfile(settings);
+      probeBounds(opts.probeMax);
       const externalPeer = segmentPeer(opts.externalPeer, profile);
       const affinity = settings.network.nodeSelector ? nodeAffinityExpressions(parseLabelSelector(settings.network.nodeSelector)) : [];
+      const kc = await connect(settings);
+      const { prepareCanaries } = await import('../upgrade/prepare.ts');
       try {
         const record = await prepareCanaries(kc, {
           canaryId: opts.canaryId,
@@ -115,8 +121,9 @@ export function registerUpgrade(program: Command, done: (code: ExitCode) => void
     .option('--json-file <file>', 'also write the result as JSON')
     .action(async (_o: unknown, self: Command) => {
       const opts = self.opts<CommonOptions & { maxGap: number; keep: boolean; jsonFile?: string }>();
-      const { settings, kc } = await connect(self);
+      const settings = settingsOf(self);
       const { loadProfile } = await import('../../helpers/fixtures/profile.ts');
+      const kc = await connect(settings);
       const { verifyCanaries } = await import('../upgrade/verify.ts');
       const { formatVerify } = await import('../upgrade/verify-print.ts');
       const profile = loadProfile(settings);
@@ -138,7 +145,6 @@ export function registerUpgrade(program: Command, done: (code: ExitCode) => void
       if (!opts.keep) {
         const { deleteNamespace } = await import('../../helpers/k8s/namespace.ts');
         const { waitForNamespacesGone, namespaceSelector } = await import('../sweep.ts');
-        const { canaryRunId } = await import('../../helpers/upgrade/canary-plan.ts');
         await deleteNamespace(kc, result.namespace);
         const left = await waitForNamespacesGone(kc, [result.namespace], namespaceSelector(canaryRunId(opts.canaryId)), 120_000);
         if (left.length > 0) {
