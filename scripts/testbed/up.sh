@@ -6,6 +6,13 @@
 # Running it on a healthy testbed does nothing; after a killed instance it
 # clears the leftovers first.
 set -euo pipefail
+# Close every descriptor inherited above stderr (bash keeps its own script on
+# 255, close-on-exec): the daemons started below would hold them for the
+# testbed's lifetime, and a lock taken around this script
+# (`flock testbed.lock up.sh`) would never be released.
+for fd in $(ls /proc/$$/fd); do
+  if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 . "$(dirname "$0")/lib.sh"
 require_root
 START=$(date +%s)
