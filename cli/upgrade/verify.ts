@@ -12,7 +12,9 @@ import {
   RECORD_CONFIGMAP,
   RECORD_KEY,
   canaryNamespace,
+  canaryRunId,
 } from '../../helpers/upgrade/canary-plan.ts';
+import { OWNED_LABEL, RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
 import { parseCanaryRecord, type CanaryRecord } from '../../helpers/upgrade/canary-record.ts';
 import { ProbeLogError, lossWindows, parseProbeLog, type LossWindow } from '../../helpers/upgrade/probe-log.ts';
 import { listCanaryPods, readPodNetworks, shInCanary, waitForCanarySets, type CanaryPod } from './canary-pods.ts';
@@ -57,6 +59,16 @@ export interface VerifyOptions {
 export async function readRecord(kc: k8s.KubeConfig, canaryId: string): Promise<CanaryRecord> {
   const namespace = canaryNamespace(canaryId);
   const core = kc.makeApiClient(k8s.CoreV1Api);
+  // Only a namespace `prepare` made is read and, afterwards, deleted: one of
+  // that name without the suite's labels is someone else's.
+  const ns = await core.readNamespace({ name: namespace }).catch((e: unknown) => {
+    if (apiStatus(e) === 404) throw new UsageError(`no canaries "${canaryId}" to verify (no namespace ${namespace}): run \`upgrade prepare\` first`);
+    throw new ClusterAccessError(`read namespace ${namespace}: ${apiErrorText(e)}`);
+  });
+  const labels = ns.metadata?.labels ?? {};
+  if (labels[OWNED_LABEL] !== 'true' || labels[RUN_ID_LABEL] !== canaryRunId(canaryId)) {
+    throw new UsageError(`namespace ${namespace} is not one \`upgrade prepare\` made (labels ${OWNED_LABEL}=true, ${RUN_ID_LABEL}=${canaryRunId(canaryId)} missing): not touched`);
+  }
   const cm = await core.readNamespacedConfigMap({ namespace, name: RECORD_CONFIGMAP }).catch((e: unknown) => {
     if (apiStatus(e) === 404) throw new UsageError(`no canaries "${canaryId}" to verify (no ConfigMap ${namespace}/${RECORD_CONFIGMAP}): run \`upgrade prepare\` first`);
     throw new ClusterAccessError(`read ConfigMap ${namespace}/${RECORD_CONFIGMAP}: ${apiErrorText(e)}`);

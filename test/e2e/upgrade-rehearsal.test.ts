@@ -157,6 +157,6 @@ describe(`upgrade rehearsal on the testbed: thin ${OLD} → thin ${NEW} → thic
   it('verify without canaries for that id: exit 2, one line', async () => {
     const r = await cli(['upgrade', 'verify', '--provider', 'local', '--canary-id', 'absent']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^multus-conformance: no canaries "absent" to verify \(no ConfigMap mc-upgrade-absent-canaries\/upgrade-canary-record\): run `upgrade prepare` first$/m);
+    expect(r.stderr).toMatch(/^multus-conformance: no canaries "absent" to verify \(no namespace mc-upgrade-absent-canaries\): run `upgrade prepare` first$/m);
   });
 });
