@@ -33,4 +33,6 @@ export interface MultusInfo {
   installedBySuite: boolean;
   /** TKG: the PackageInstall API is served (packaging.carvel.dev). */
   carvelPackaging: boolean;
+  /** The MultiNetworkPolicy API is served (multi-networkpolicies in k8s.cni.cncf.io/v1beta1). */
+  multiNetworkPolicy?: boolean;
 }

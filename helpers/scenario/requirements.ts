@@ -1,6 +1,7 @@
 import type { ClusterInfo } from './cluster-info.ts';
 import { attachVerdict, sriovVerdict, type AttachSettings, type LinkKind, type NodeVerdict } from '../capabilities/node-verdict.ts';
 import type { NodeCapabilities } from '../capabilities/types.ts';
+import { MNP_RESOURCE } from '../multus/detect.ts';
 
 export type { NodeVerdict } from '../capabilities/node-verdict.ts';
 
@@ -14,6 +15,7 @@ export type Requirement =
   | 'sriov'
   | 'two-nodes'
   | 'external-peer'
+  | 'multi-networkpolicy'
   | 'tkg'
   | 'disruptive'
   | 'node-residue'
@@ -122,6 +124,12 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return cluster.profile.externalPeer
         ? RUN
         : { outcome: 'skip', reason: `no external host on the master's L2 segment is configured for profile ${cluster.profileName} (set externalPeer.netns)` };
+    case 'multi-networkpolicy':
+      // Only the API decides: a served API whose policies nothing enforces is
+      // the scenario's failure (it waits for enforcement, bounded), not a skip.
+      return cluster.multus.multiNetworkPolicy
+        ? RUN
+        : { outcome: 'skip', reason: `no MultiNetworkPolicy CRD: ${MNP_RESOURCE} is not served on the cluster` };
     case 'tkg':
       return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':

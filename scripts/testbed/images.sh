@@ -3,7 +3,8 @@
 # docker.io) and saves each as a tarball in the cache, keyed by a hash of
 # its build context. `up` imports the tarballs into containerd.
 # Prints the tarball paths, one per line, in the order pause, testpod, multus;
-# with arguments (e.g. `images.sh testpod`), only those images.
+# with arguments (e.g. `images.sh testpod`), only those images (`mnp`, the
+# MultiNetworkPolicy daemon, only when asked: multi-networkpolicy.sh does).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -56,6 +57,34 @@ stage_multus() {
   mkdir -p "$root/etc" "$root/var" "$root/run"
   ln -s ../run "$root/var/run"
   printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$root/etc/passwd"
+  chmod 1777 "$root/tmp"
+}
+
+# multi-networkpolicy-iptables (build.sh mnp) with Debian's iptables: the
+# daemon execs iptables/ip6tables{,-save,-restore}, which load their match
+# and target extensions (libxt_*.so) at run time, and looks protocols up.
+stage_mnp() {
+  local ctx=$1 root=$1/rootfs
+  [ -f "$MNP_BIN/.complete" ] || die "multi-networkpolicy-iptables not built: $(cat "$MNP_BIN.unavailable" 2>/dev/null || echo 'run scripts/testbed/build.sh mnp')"
+  local xt=/usr/lib/x86_64-linux-gnu/xtables multi=/usr/sbin/xtables-nft-multi
+  [ -x "$multi" ] && [ -d "$xt" ] || die "iptables (nft) not found: apt-get install iptables"
+  mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/etc" "$root/tmp" "$root/run" "$root/var"
+  cp "$TESTBED_DIR/images/multi-networkpolicy/Dockerfile" "$ctx/"
+  cp "$MNP_BIN/multi-networkpolicy-iptables" "$root/usr/bin/"
+  cp "$multi" "$root/usr/sbin/"
+  local n lib
+  for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+    ln -s xtables-nft-multi "$root/usr/sbin/$n"
+  done
+  mkdir -p "$root$xt"
+  cp "$xt"/*.so "$root$xt/"
+  # Some extensions need more than the binary does (libnetfilter_conntrack, libm).
+  for lib in $(ldd "$multi" "$xt"/*.so | grep -o '^[[:space:]].*/[^ ]*' | grep -o '/[^ ]*' | sort -u); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  cp /etc/protocols /etc/services "$root/etc/"
+  ln -s ../run "$root/var/run"
   chmod 1777 "$root/tmp"
 }
 
@@ -125,6 +154,7 @@ for name in ${*:-pause testpod multus}; do
       if [ "$MULTUS_VERSION" != "$MULTUS_DEFAULT_VERSION" ]; then
         MULTUS_BIN=$MULTUS_DEFAULT_BIN build_image multus "$MULTUS_DEFAULT_IMAGE"
       fi ;;
-    *) die "unknown image $name (pause, testpod, multus)" ;;
+    mnp) build_image mnp "$MNP_IMAGE" ;;
+    *) die "unknown image $name (pause, testpod, multus, mnp)" ;;
   esac
 done

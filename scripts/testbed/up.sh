@@ -357,6 +357,14 @@ wait_ready() {
     die "Multus did not write $CNI_CONF_DIR/00-multus.conf or .conflist"
 }
 
+# MultiNetworkPolicy for the policy/* scenarios: its CRD and daemon, when the
+# daemon was built (build.sh mnp); otherwise a line saying why, and no CRD.
+install_multi_networkpolicy() {
+  "$TESTBED_DIR/multi-networkpolicy.sh" install 2>"$LOG_DIR/multi-networkpolicy.log" ||
+    fail_with_log multi-networkpolicy
+  grep -h 'not installed' "$LOG_DIR/multi-networkpolicy.log" >&2 || true
+}
+
 preflight
 # Leftovers of an instance that was killed without `down`: clear them first.
 if [ -d "$STATE_DIR" ] || ip link show "$NODE_IF" >/dev/null 2>&1 || ip netns list | grep -qw "$EXT_NETNS"; then
@@ -384,5 +392,7 @@ log "containerd, images, kubelet, kube-proxy ($(elapsed))"
 start_node
 log "waiting for node Ready and Multus ($(elapsed))"
 wait_ready
+log "MultiNetworkPolicy ($(elapsed))"
+install_multi_networkpolicy
 log "testbed up in $(elapsed)"
 echo "$KUBECONFIG_OUT"
