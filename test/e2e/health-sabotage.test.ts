@@ -1,10 +1,11 @@
-// WARNING: this file BREAKS MULTUS on the testbed, briefly, four ways:
+// WARNING: this file BREAKS MULTUS on the testbed, briefly, five ways:
 // it deletes the Multus DaemonSet (its config stays on the node: new pods fail
 // until the restore), restarts the Multus container, writes an expired token
 // into the thin plugin's kubeconfig, and puts a Cilium-style backup copy of
-// the primary config next to it. Each describe restores what it broke in its
+// the primary config next to it, and last replaces Multus' config with a thick
+// one. Each describe restores what it broke in its
 // afterAll, also when a test fails: the DaemonSet as scripts/testbed/up.sh
-// applies it, the kubeconfig's original bytes, the backup removed. The
+// applies it, the kubeconfig's and the config's original bytes, the backup removed. The
 // restart count of the Multus container cannot be undone; nothing reads it
 // without a --baseline taken before.
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -228,6 +229,35 @@ describe('health checks against a broken Multus on the testbed', () => {
           `pod kube-system/kube-multus-ds-\\w+: container kube-multus on node mc-node: restarts since the baseline run \\(\\S+report\\.json\\): ` +
             `expected ${restartsBefore} restart\\(s\\), as in the baseline, got ${restartsBefore + 1} restart\\(s\\); last ended \\w+ \\(exit code \\d+`,
         ),
+      );
+    });
+  });
+  // 4. A config of the other flavor: what a half-done thin → thick switch leaves (multus-cni#1218, #1422).
+  describe('a thick (multus-shim) config on the node while thin Multus runs', () => {
+    const dir = reportDir('health-flavor');
+    let result: CliResult;
+    let original: Buffer | undefined;
+    // The shape of upstream's thick config: the shim and the daemon's socket directory.
+    const thick = `${JSON.stringify({ cniVersion: '0.3.1', name: 'multus-cni-network', type: 'multus-shim', socketDir: '/run/multus/' })}\n`;
+
+    beforeAll(async () => {
+      // thin_entrypoint runs without --cleanup-config-on-exit here, so it has no watch loop that would rewrite the file.
+      original = readFileSync(MULTUS_CONF);
+      writeFileSync(MULTUS_CONF, thick);
+      result = await run(dir, ['--provider', 'local', '-t', '^health/config-flavor$']);
+    }, 600_000);
+
+    afterAll(() => {
+      if (original && readFileSync(MULTUS_CONF, 'utf8') === thick) writeFileSync(MULTUS_CONF, original);
+      if (original) expect(readFileSync(MULTUS_CONF)).toEqual(original);
+    });
+
+    it('fails health/config-flavor: the node, the file, the thin config expected and the thick one found', () => {
+      expect(result.exitCode, failureDigest(result)).toBe(1);
+      const got = readReport(dir).get('health/config-flavor');
+      expect(got?.status).toBe('failed');
+      expect(got?.failure).toMatch(
+        /pod \(node mc-node\): \/etc\/cni\/net\.d\/00-multus\.conflist written for the running Multus \(thin, DaemonSet kube-system\/kube-multus-ds\): expected .+, got type "multus-shim", a thick config: the shim finds no multus-daemon \(connection refused on its socket\) and every new pod fails \(multus-cni#1218/,
       );
     });
   });
