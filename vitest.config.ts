@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -7,7 +9,17 @@ import { defineConfig } from 'vitest/config';
 // 1.3 s on this project's 2-core machine (vitest start + workers and
 // collection, `run --timings`). Outside the package: a global install may
 // not be writable.
-const moduleCache = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'multus-conformance', 'vitest-modules');
+// Keyed also by the files in suites/scenarios/: the suites import their areas
+// by a template (`./scenarios/${area}.ts`), which vitest expands at transform
+// time into the files that existed then; a cached transform from a checkout
+// with other area files fails with "Unknown variable dynamic import".
+const scenarioFiles = readdirSync(join(import.meta.dirname, 'suites', 'scenarios')).sort().join('\n');
+const moduleCache = join(
+  process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'),
+  'multus-conformance',
+  'vitest-modules',
+  createHash('sha256').update(scenarioFiles).digest('hex').slice(0, 12),
+);
 
 
 export default defineConfig({
