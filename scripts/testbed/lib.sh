@@ -12,6 +12,7 @@ K8S_BIN=$BIN_DIR/kubernetes-$K8S_VERSION
 ETCD_BIN=$BIN_DIR/etcd-$ETCD_VERSION
 MULTUS_BIN=$BIN_DIR/multus-$MULTUS_VERSION
 CRI_BIN=$BIN_DIR/cri-tools-$CRITOOLS_VERSION
+WHEREABOUTS_BIN=$BIN_DIR/whereabouts-$WHEREABOUTS_VERSION
 
 # Runtime state of a running testbed: everything `down` must remove.
 STATE_DIR=${MC_STATE_DIR:-/var/lib/multus-conformance}
