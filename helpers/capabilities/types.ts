@@ -33,4 +33,6 @@ export interface MultusInfo {
   installedBySuite: boolean;
   /** TKG: the PackageInstall API is served (packaging.carvel.dev). */
   carvelPackaging: boolean;
+  /** whereabouts' records (IPPool, reservations) are served: whereabouts.cni.cncf.io/v1alpha1. */
+  whereaboutsApi?: boolean;
 }

@@ -5,6 +5,7 @@ import { recognise, type Recognised } from './signatures.ts';
 
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const CARVEL_PACKAGING_GROUP = 'packaging.carvel.dev';
+export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
 
 /** API groups and their served versions. */
 export async function servedGroups(kc: k8s.KubeConfig): Promise<Map<string, string[]>> {
@@ -63,6 +64,7 @@ export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>
     crdServed: groups.get(NAD_GROUP)?.includes('v1') ?? false,
     installedBySuite: false,
     carvelPackaging: groups.has(CARVEL_PACKAGING_GROUP),
+    whereaboutsApi: groups.get(WHEREABOUTS_GROUP)?.includes('v1alpha1') ?? false,
   };
   if (choice.candidates.length > 1) info.candidates = choice.candidates;
   if (choice.problem) info.problem = choice.problem;

@@ -1,0 +1,96 @@
+import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
+import { assertAddressReused } from '../../helpers/assert/addresses.ts';
+import { assertPoolRecordsPod, assertPoolReleased, assertReservationHeld, assertReservationsReleased } from '../../helpers/assert/ip-pool-records.ts';
+import { whereaboutsExhausted } from '../../helpers/assert/negative-cause.ts';
+import { assertUniqueAddresses, type HeldAddresses } from '../../helpers/assert/unique-addresses.ts';
+import { reservationName } from '../../helpers/parse/whereabouts.ts';
+import { liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
+import type { AttachedPod } from '../../helpers/scenario/attached-pod.ts';
+import type { NadObject } from '../../helpers/fixtures/render.ts';
+import { scenario } from '../../helpers/scenario/scenario.ts';
+import { WhereaboutsState } from '../../helpers/scenario/whereabouts-state.ts';
+
+// whereabouts IPAM behaviour, as its own e2e and OpenShift's check it. Every
+// scenario uses a range of its own (profile whereabouts*Range) and removes
+// the IPPool it caused, proving nothing is left (WhereaboutsState.confined).
+const cluster = currentCluster();
+
+/** The checks of one attachment, then the address it holds. */
+async function attached(pod: AttachedPod, nad: NadObject): Promise<HeldAddresses> {
+  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+  return { pod: pod.id, iface: 'net1', ips: await liveIps(pod, 'net1') };
+}
+
+scenario('ipam/whereabouts-exhausted', async (env) => {
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    // A /30: whereabouts hands out its two host addresses, then nothing.
+    const range = env.profile.whereaboutsSmallRange;
+    await env.nad('whereabouts-macvlan', { name: 'whereabouts-small', vars: wb.vars(range) });
+    const first = await env.pod('small-a', { networks: 'whereabouts-small' });
+    await env.pod('small-b', { networks: 'whereabouts-small' });
+    await env.podExpectingFailure('small-c', { networks: 'whereabouts-small', iface: 'net1', cause: whereaboutsExhausted(range) });
+    // A graceful delete: CNI DEL gives the address back, and the waiting pod starts with it.
+    const freed = await liveIps(first, 'net1');
+    await env.expectDeleted('small-a');
+    const third = await env.waitReady('small-c');
+    assertAddressReused(third.id, 'net1', freed, await liveIps(third, 'net1'), first.id);
+  });
+});
+
+scenario('ipam/whereabouts-reclaim', async (env) => {
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    const range = env.profile.whereaboutsReclaimRange;
+    const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-reclaim', vars: wb.vars(range) });
+    const first = await env.pod('reclaim-a', { networks: 'whereabouts-reclaim' });
+    const held = await attached(first, nad);
+    assertPoolRecordsPod(first.id, 'net1', held.ips[0]!, await wb.readPool(range, first.id, 'net1'));
+    await env.expectDeleted('reclaim-a');
+    const pool = await wb.poolAfterRelease(range, first.id);
+    if (pool) assertPoolReleased(first.id, pool); // no pool at all holds nothing either
+    // whereabouts hands out the lowest free address: the freed one again.
+    const next = await env.pod('reclaim-b', { networks: 'whereabouts-reclaim' });
+    assertAddressReused(next.id, 'net1', held.ips, await liveIps(next, 'net1'), first.id);
+  });
+});
+
+// Fewer than the burst range holds (a /28: 14 addresses), all created at once.
+const BURST = 10;
+
+scenario('ipam/whereabouts-burst', async (env) => {
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    const range = env.profile.whereaboutsBurstRange;
+    const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-burst', vars: wb.vars(range) });
+    const names = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
+    await Promise.all(names.map((name) => env.createPod(name, { networks: 'whereabouts-burst' })));
+    const pods = await Promise.all(names.map((name) => env.waitReady(name)));
+    const held = await Promise.all(pods.map((pod) => attached(pod, nad)));
+    assertUniqueAddresses(held);
+    // whereabouts' own record must agree: each address allocated to the pod that has it.
+    const pool = await wb.readPool(range, held[0]!.pod, 'net1');
+    for (const h of held) assertPoolRecordsPod(h.pod, h.iface, h.ips[0]!, pool);
+  });
+});
+
+scenario('ipam/whereabouts-overlap', async (env) => {
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    // Two ranges, one inside the other: two IPPools that both start at the
+    // same address. Only the reservations keep them from handing it out twice.
+    const nads = {
+      outer: await env.nad('whereabouts-overlapping', { name: 'overlap-outer', vars: wb.vars(env.profile.whereaboutsOverlapRange) }),
+      inner: await env.nad('whereabouts-overlapping', { name: 'overlap-inner', vars: wb.vars(env.profile.whereaboutsOverlapInnerRange) }),
+    };
+    const plan = (['outer', 'inner', 'outer', 'inner'] as const).map((net, i) => ({ name: `${net}-${i}`, net }));
+    await Promise.all(plan.map((p) => env.createPod(p.name, { networks: nads[p.net].metadata.name })));
+    const held = await Promise.all(plan.map(async (p) => attached(await env.waitReady(p.name), nads[p.net])));
+    assertUniqueAddresses(held);
+    const reservations = await wb.reservations();
+    for (const h of held) assertReservationHeld(h.pod, h.iface, reservationName(h.ips[0]!, wb.networkName), reservations);
+    // Deleted pods give their reservations back (CNI DEL), as they give back pool addresses.
+    await Promise.all(plan.map((p) => env.expectDeleted(p.name)));
+    assertReservationsReleased(held.map((h) => h.pod), await wb.reservationsAfterRelease(held.map((h) => h.pod)));
+  });
+});
