@@ -10,6 +10,7 @@ import { publishProbe } from '../helpers/scenario/probe-handoff.ts';
 import { loadProfile } from '../helpers/fixtures/profile.ts';
 import { checkReachable, firstLine, loadKubeConfig } from '../helpers/k8s/client.ts';
 import { ensureMultus, DEFAULT_MULTUS_IMAGE } from '../helpers/multus/install.ts';
+import { installWhereabouts } from '../helpers/whereabouts/install.ts';
 import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
 import { kindProvider } from '../helpers/providers/kind.ts';
@@ -111,9 +112,12 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
   let facts: NodeCapabilities[];
   try {
     const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
-    multus = await timedPhase(settings.runId, 'Multus detect/install', () =>
-      ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady }),
-    );
+    const whereaboutsImage = handle.whereaboutsImage;
+    multus = await timedPhase(settings.runId, 'Multus detect/install', async () => {
+      // whereabouts (offline kind) first: detecting Multus also notes whether its API is served.
+      if (handle.created && whereaboutsImage) await installWhereabouts(kc, whereaboutsImage, timeouts.multusReady);
+      return await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
+    });
     // What the node objects tell, now: a node selector that matches nothing stops the run here.
     facts = nodeFacts((await kc.makeApiClient(CoreV1Api).listNode()).items, { sriovResource: profile.sriovResource, nodeSelector: settings.network.nodeSelector });
   } catch (e) {
