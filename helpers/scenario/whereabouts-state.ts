@@ -141,6 +141,12 @@ export class WhereaboutsState {
   }
 
   private async remove(): Promise<void> {
+    if (this.env.cluster.keep) {
+      // --keep leaves the pods for debugging, and so the records that go with them.
+      const pools = (await this.pools()).filter((p) => this.ownsPool(p.name)).map((p) => `${p.namespace}/${p.name}`);
+      if (pools.length > 0) this.env.note(`whereabouts: --keep leaves IPPool ${pools.join(', ')} (delete it after the namespace)`);
+      return;
+    }
     await this.deletePods();
     const removed: string[] = [];
     for (const pool of (await this.pools()).filter((p) => this.ownsPool(p.name))) {

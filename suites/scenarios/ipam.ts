@@ -26,15 +26,17 @@ scenario('ipam/whereabouts-exhausted', async (env) => {
   await wb.confined(async () => {
     // A /30: whereabouts hands out its two host addresses, then nothing.
     const range = env.profile.whereaboutsSmallRange;
-    await env.nad('whereabouts-macvlan', { name: 'whereabouts-small', vars: wb.vars(range) });
-    const first = await env.pod('small-a', { networks: 'whereabouts-small' });
-    await env.pod('small-b', { networks: 'whereabouts-small' });
+    const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-small', vars: wb.vars(range) });
+    const first = await attached(await env.pod('small-a', { networks: 'whereabouts-small' }), nad);
+    const second = await attached(await env.pod('small-b', { networks: 'whereabouts-small' }), nad);
+    assertUniqueAddresses([first, second]);
     await env.podExpectingFailure('small-c', { networks: 'whereabouts-small', iface: 'net1', cause: whereaboutsExhausted(range) });
     // A graceful delete: CNI DEL gives the address back, and the waiting pod starts with it.
-    const freed = await liveIps(first, 'net1');
     await env.expectDeleted('small-a');
-    const third = await env.waitReady('small-c');
-    assertAddressReused(third.id, 'net1', freed, await liveIps(third, 'net1'), first.id);
+    const third = await attached(await env.waitReady('small-c'), nad);
+    // The pods that now hold the range hold one address each, and the newcomer has the freed one.
+    assertUniqueAddresses([second, third]);
+    assertAddressReused(third.pod, 'net1', first.ips, third.ips, first.pod);
   });
 });
 
