@@ -75,6 +75,7 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('ipam/whereabouts-exhausted', 'whereabouts range exhausted: the extra pod fails naming the range, starts once an address is freed', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('ipam/whereabouts-reclaim', "whereabouts frees a deleted pod's address in its IPPool; the next pod gets it", 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('ipam/whereabouts-burst', 'pods started at once get unique whereabouts addresses, each recorded for its pod', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('ipam/whereabouts-statefulset', 'StatefulSet scaled down and up: addresses freed in the IPPool, then unique again', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('ipam/whereabouts-overlap', 'two NADs with overlapping ranges never hand out one address twice (reservations)', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('traffic/same-node', 'pod-to-pod over net1 on the same node', 'standard', ['multus', 'macvlan'], 'L2 segment'),
   s('traffic/cross-node', 'pod-to-pod over net1 across nodes', 'standard', ['multus', 'macvlan', 'two-nodes'], 'L2 segment'),

@@ -54,13 +54,14 @@ export class WhereaboutsState {
   }
 
   /**
-   * The pool of `range` once `podRef` (deleted) no longer holds anything in
-   * it, or, when that does not happen in time, the pool as last read, for
-   * the check to name what is left.
+   * The pool of `range` once the deleted pods no longer hold anything in it,
+   * or, when that does not happen in time, the pool as last read, for the
+   * check to name what is left.
    */
-  async poolAfterRelease(range: string, podRef: string): Promise<IpPool | undefined> {
+  async poolAfterRelease(range: string, podRefs: readonly string[]): Promise<IpPool | undefined> {
+    const gone = new Set(podRefs);
     try {
-      return await this.waitPool(`IPPool of ${range}: waiting for ${podRef}'s allocation to be freed`, range, (p) => !p.allocations.some((a) => a.podRef === podRef));
+      return await this.waitPool(`IPPool of ${range}: waiting for the allocations of ${podRefs.join(', ')} to be freed`, range, (p) => !p.allocations.some((a) => gone.has(a.podRef)));
     } catch (e) {
       if (!(e instanceof WaitTimeout)) throw e;
       return await this.pool(range);
@@ -175,10 +176,20 @@ export class WhereaboutsState {
     if (removed.length > 0) this.env.note(`whereabouts: removed IPPool ${removed.join(', ')}; read again: none of network ${this.networkName} left`);
   }
 
-  /** Every pod of the scenario's namespaces, deleted gracefully: CNI DEL runs before the object is gone. */
+  /**
+   * Every pod of the scenario's namespaces, deleted gracefully: CNI DEL runs
+   * before the object is gone. StatefulSets go first, orphaning their pods,
+   * so nothing re-creates a pod behind this.
+   */
   private async deletePods(): Promise<void> {
+    const apps = this.env.kc.makeApiClient(k8s.AppsV1Api);
     await Promise.all(
       this.env.namespaces.map(async (namespace) => {
+        for (const sts of (await apps.listNamespacedStatefulSet({ namespace })).items) {
+          await apps.deleteNamespacedStatefulSet({ namespace, name: sts.metadata!.name!, propagationPolicy: 'Orphan' }).catch((e: unknown) => {
+            if (!(e instanceof k8s.ApiException && e.code === 404)) throw e;
+          });
+        }
         const pods = await this.env.core.listNamespacedPod({ namespace });
         await Promise.all(
           pods.items.map(async (p) => {

@@ -49,7 +49,7 @@ scenario('ipam/whereabouts-reclaim', async (env) => {
     const held = await attached(first, nad);
     assertPoolRecordsPod(first.id, 'net1', held.ips[0]!, await wb.readPool(range, first.id, 'net1'));
     await env.expectDeleted('reclaim-a');
-    const pool = await wb.poolAfterRelease(range, first.id);
+    const pool = await wb.poolAfterRelease(range, [first.id]);
     if (pool) assertPoolReleased(first.id, pool); // no pool at all holds nothing either
     // whereabouts hands out the lowest free address: the freed one again.
     const next = await env.pod('reclaim-b', { networks: 'whereabouts-reclaim' });
@@ -94,5 +94,32 @@ scenario('ipam/whereabouts-overlap', async (env) => {
     // Deleted pods give their reservations back (CNI DEL), as they give back pool addresses.
     await Promise.all(plan.map((p) => env.expectDeleted(p.name)));
     assertReservationsReleased(held.map((h) => h.pod), await wb.reservationsAfterRelease(held.map((h) => h.pod)));
+  });
+});
+
+scenario('ipam/whereabouts-statefulset', async (env) => {
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    // A /29 (six addresses) for three replicas.
+    const range = env.profile.whereaboutsStatefulSetRange;
+    const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-sts', vars: wb.vars(range) });
+    const replicas = (n: number): string[] => Array.from({ length: n }, (_, i) => `sts-${i}`);
+    const holding = async (names: string[]): Promise<HeldAddresses[]> => {
+      const held = await Promise.all(names.map(async (name) => attached(await env.waitReady(name), nad)));
+      assertUniqueAddresses(held);
+      const pool = await wb.readPool(range, held[0]!.pod, 'net1');
+      for (const h of held) assertPoolRecordsPod(h.pod, h.iface, h.ips[0]!, pool);
+      return held;
+    };
+    await env.statefulSet('sts', { replicas: 3, networks: 'whereabouts-sts' });
+    const three = await holding(replicas(3));
+    // Scaled down, the StatefulSet deletes its pods: their addresses go back to the pool.
+    await env.scaleStatefulSet('sts', 1);
+    const removed = three.slice(1).map((h) => h.pod);
+    const pool = await wb.poolAfterRelease(range, removed);
+    if (pool) for (const pod of removed) assertPoolReleased(pod, pool);
+    // Scaled up again, the new pods get addresses, still one each.
+    await env.scaleStatefulSet('sts', 3);
+    await holding(replicas(3));
   });
 });

@@ -48,6 +48,7 @@ export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
   'ipam/whereabouts-exhausted': passed,
   'ipam/whereabouts-reclaim': passed,
   'ipam/whereabouts-burst': passed,
+  'ipam/whereabouts-statefulset': passed,
   'ipam/whereabouts-overlap': passed,
   'traffic/same-node': passed,
   'traffic/cross-node': passed,

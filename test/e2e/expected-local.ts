@@ -45,6 +45,7 @@ export const EXPECTED_LOCAL: Record<string, Outcome> = {
   'ipam/whereabouts-exhausted': passed,
   'ipam/whereabouts-reclaim': passed,
   'ipam/whereabouts-burst': passed,
+  'ipam/whereabouts-statefulset': passed,
   'ipam/whereabouts-overlap': passed,
   'traffic/same-node': passed,
   'traffic/cross-node': skipped(/needs two nodes that can attach macvlan on the same segment; the cluster has 1/),
