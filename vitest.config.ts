@@ -1,8 +1,18 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Transformed modules kept between runs, keyed by content (vitest's
+// experimental fsModuleCache): a warm run's start falls from about 2.6 s to
+// 1.3 s on this project's 2-core machine (vitest start + workers and
+// collection, `run --timings`). Outside the package: a global install may
+// not be writable.
+const moduleCache = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'multus-conformance', 'vitest-modules');
 
 
 export default defineConfig({
   test: {
+    experimental: { fsModuleCache: true, fsModuleCachePath: moduleCache },
     projects: [
       {
         test: {

@@ -1,126 +1,232 @@
 /**
- * Suite overhead, measured on one cluster in one go (never a timed test):
- *   (a) the suite: `multus-conformance run` with its default scenario set,
- *       kept (--keep) so its pods can be read afterwards;
- *   (b) the floor: the same Ready pods, with the same annotations and NADs,
- *       created all at once in fresh namespaces with nothing else, timed
- *       until every one is Ready.
- * Prints the ratio (a)/(b) and the per-pod overhead, and writes
- * reports/bench.json. Usage: tsx scripts/bench.ts [--provider local] [--kubeconfig F --context C]
+ * `npm run bench`: issue 8's table, measured in one go on the embedded
+ * testbed (never a timed test). Every suite run is a normal run, timed from
+ * spawn to exit: no --keep, its cleanup and final sweep included. Baselines:
+ *   - serial: scripts/bench/serial-kubectl.sh, the upstream-e2e sequence one
+ *     pod after another (apply, wait Ready, exec ip, range and operstate);
+ *   - floor: the same Ready pods, NADs and namespaces created at once and
+ *     deleted again (scripts/bench/floor.ts says what its clock includes).
+ * Both replay the pods of untimed `--keep` runs of the same selections
+ * (scripts/bench/capture.ts), which are removed before anything is timed.
+ * A ratio is refused when its suite run ended otherwise than the expected
+ * table (test/e2e/expected-local.ts) says, or its baseline failed.
+ * Writes reports/bench.json; prints the table and the slowest run's timings.
+ *
+ * Usage: npm run bench [-- --only selection-8,scale-32] [--kubectl PATH] [--out FILE] (--help)
  */
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import { execa } from 'execa';
-import pLimit from 'p-limit';
 import { loadKubeConfig } from '../helpers/k8s/client.ts';
-import { RUN_ID_LABEL, runLabels } from '../helpers/k8s/labels.ts';
-import { waitForPodReady } from '../helpers/k8s/wait.ts';
 import { REPO_ROOT } from '../helpers/fixtures/paths.ts';
+import { formatTimings } from '../helpers/timing/report.ts';
+import { EXPECTED_LOCAL } from '../test/e2e/expected-local.ts';
+import { captureWorkload } from './bench/capture.ts';
+import { runFloor, type FloorRun } from './bench/floor.ts';
+import { captureSelection, cliArgs, expectedOutcome, figuresOf, formatFigure, METRICS, selectedIds, type BaselineFacts, type Figure, type MetricDef, type WorkloadSource } from './bench/metrics.ts';
+import { runSerial, type SerialRun } from './bench/serial.ts';
+import { settle } from './bench/settle.ts';
+import { runSuite, type SuiteRun } from './bench/suite-run.ts';
+import { forScenarios, type Workload } from './bench/workload.ts';
+import { CATALOG } from '../helpers/scenario/catalog.ts';
 
-const { values } = parseArgs({
-  options: {
-    provider: { type: 'string', default: 'local' },
-    kubeconfig: { type: 'string', default: '/var/lib/multus-conformance/admin.conf' },
-    context: { type: 'string' },
-    /** Scenario selection passed to `run` (repeatable), e.g. -t '!^negative/'. */
-    test: { type: 'string', short: 't', multiple: true, default: [] },
-  },
-});
+const USAGE = `Usage: npm run bench [-- options]
 
-const BIN = join(REPO_ROOT, 'bin', 'multus-conformance.js');
-const NAD = { group: 'k8s.cni.cncf.io', version: 'v1', plural: 'network-attachment-definitions' } as const;
-const runId = `bench${Date.now().toString(16).slice(-6)}`;
-const floorId = `floor${Date.now().toString(16).slice(-6)}`;
+Times issue 8's metrics on the embedded testbed (normal suite runs against the
+serial kubectl script and the floor); writes the figures to --out. Long: the full
+bench runs the disruptive scenarios twice (only when nobody else uses the testbed).
 
-function cliArgs(extra: string[]): string[] {
-  const args = ['--provider', values.provider!, ...extra];
-  if (values.provider === 'existing') args.push('--kubeconfig', values.kubeconfig!, ...(values.context ? ['--context', values.context] : []));
-  return args;
+Options:
+  --only <ids>         comma-separated metric ids (${METRICS.map((m) => m.id).join(', ')})
+  --kubeconfig <file>  the testbed's kubeconfig (default: /var/lib/multus-conformance/admin.conf)
+  --kubectl <path>     kubectl the serial baseline runs
+  --out <file>         the JSON written (default: reports/bench.json)
+  -h, --help           this text
+
+Exit codes: 0 figures written; 1 a ratio refused or the testbed recreated meanwhile; 2 bad input or the bench failed.
+`;
+
+function parseFlags(): ReturnType<typeof parse> {
+  try {
+    return parse();
+  } catch (e) {
+    // Bad input: one line, exit 2 (as the CLI does).
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)} (see --help)\n`);
+    process.exit(2);
+  }
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      only: { type: 'string' },
+      kubeconfig: { type: 'string', default: '/var/lib/multus-conformance/admin.conf' },
+      kubectl: { type: 'string', default: '/var/cache/multus-conformance/bin/kubernetes-v1.34.4/kubectl' },
+      out: { type: 'string', default: join(REPO_ROOT, 'reports', 'bench.json') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+const { values } = parseFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const kubeconfig = values.kubeconfig!;
+const stamp = Date.now().toString(16).slice(-6);
+const work = join('/tmp', `mc-bench-${stamp}`);
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const metrics = METRICS.filter((m) => !only || only.has(m.id));
+if (only && metrics.length !== only.size) {
+  process.stderr.write(`bench: --only: unknown metric; known: ${METRICS.map((m) => m.id).join(', ')}\n`);
+  process.exit(2);
+}
+
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+let seq = 0;
+/** Run ids of the bench's own runs: short, unique, recognisable (`b<stamp>-<n>`). */
+const nextId = (): string => `b${stamp}-${++seq}`;
+
+interface MetricResult {
+  id: string;
+  title: string;
+  args: string[];
+  suite: Omit<SuiteRun, 'timings'> & { expectedExitCode: number; expectedFailed: string[] };
+  baseline?: SerialRun | FloorRun;
+  floor?: FloorRun;
+  figures: Figure[];
+}
+
+/** The kept runs: the widest default selection the metrics need (each takes its scenarios' part), and the two scale runs. */
+const SOURCES: Record<WorkloadSource, string[]> = { default: cliArgs(captureSelection(metrics)), 'scale-32': ['--scale', '32'], 'scale-100': ['--scale', '100'] };
+
+/** The part of the kept default set a metric replays: its own selection's scenarios. */
+function workloadFor(def: MetricDef, kept: Map<WorkloadSource, Workload>): Workload {
+  const w = kept.get(def.workload!)!;
+  const ids = new Set(selectedIds(def.selection));
+  return forScenarios(w, CATALOG.map((d) => d.id), (id) => ids.has(id));
+}
+
+function baselineFacts(kind: 'serial' | 'floor', r: SerialRun | FloorRun | undefined): BaselineFacts | undefined {
+  return r ? { kind, seconds: r.seconds, pods: r.pods, ...(r.error ? { error: r.error } : {}) } : undefined;
+}
+
+/**
+ * The testbed is shared: its nodes' UIDs, read before and after, tell
+ * whether someone recreated it while the bench ran (then nothing compares).
+ */
+async function nodeIdentity(): Promise<string> {
+  const nodes = await loadKubeConfig({ kubeconfig }).makeApiClient(k8s.CoreV1Api).listNode();
+  return nodes.items.map((n) => `${n.metadata?.name}/${n.metadata?.uid}`).sort().join(',');
 }
 
 async function main(): Promise<void> {
-  // The cluster must be up before timing starts, so (a) does not pay for it.
-  await execa('node', [BIN, 'run', ...cliArgs(['-t', 'health/nad-crd', '--report-dir', '/tmp/mc-bench-warm'])], { stdio: 'inherit' });
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  log(`warming up (testbed up, caches warm): -t ^health/nad-crd$`);
+  const warm = await runSuite(['-t', '^health/nad-crd$'], { runId: nextId(), reportDir: join(work, 'warm') });
+  if (warm.exitCode !== 0) throw new Error(`warm-up run exited ${warm.exitCode}: see ${warm.reportDir}/output.txt`);
+  // Read after the warm-up: it brings the testbed up when it is down (a new CA then).
+  const kc = loadKubeConfig({ kubeconfig });
+  const identity = await nodeIdentity();
 
-  const t0 = performance.now();
-  const selection = values.test!.flatMap((t) => ['-t', t]);
-  const run = await execa('node', [BIN, 'run', ...cliArgs(['--keep', '--run-id', runId, '--report-dir', `/tmp/mc-bench-${runId}`, ...selection])], {
-    reject: false,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const suiteSeconds = (performance.now() - t0) / 1000;
-
-  const kc = loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context });
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-
-  // What the suite left Ready: pods with their annotations, and the NADs they use.
-  const namespaces = (await core.listNamespace({ labelSelector: `${RUN_ID_LABEL}=${runId}` })).items.map((n) => n.metadata!.name!);
-  const pods: { ns: string; pod: k8s.V1Pod }[] = [];
-  const nads: { ns: string; body: { metadata: { name: string }; spec: unknown } }[] = [];
-  for (const ns of namespaces) {
-    for (const p of (await core.listNamespacedPod({ namespace: ns })).items) {
-      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) pods.push({ ns, pod: p });
-    }
-    const list = (await custom.listNamespacedCustomObject({ ...NAD, namespace: ns })) as { items: { metadata: { name: string }; spec: unknown }[] };
-    for (const n of list.items) nads.push({ ns, body: { metadata: { name: n.metadata.name }, spec: n.spec } });
+  // Untimed --keep runs: the pods the baselines replay.
+  const kept = new Map<WorkloadSource, Workload>();
+  const captures: Record<string, { runId: string; exitCode: number; pods: number }> = {};
+  for (const source of new Set(metrics.flatMap((m) => (m.workload ? [m.workload] : [])))) {
+    const runId = nextId();
+    log(`capturing the ${source} workload (untimed --keep run ${runId})`);
+    const { run, workload } = await captureWorkload(kc, SOURCES[source], { runId, reportDir: join(work, `keep-${source}`), kubeconfig });
+    kept.set(source, workload);
+    captures[source] = { runId, exitCode: run.exitCode, pods: workload.pods.length };
+    log(`  ${workload.pods.length} Ready pods in ${workload.namespaces.length} namespaces (exit ${run.exitCode})`);
   }
-  await execa('node', [BIN, 'cleanup', '--kubeconfig', values.kubeconfig!, ...(values.context ? ['--context', values.context] : []), '--run-id', runId]);
 
-  // The floor: same NADs and pods in fresh namespaces, all created at once.
-  const floorNs = new Map(namespaces.map((ns, i) => [ns, `mc-${floorId}-${i}`]));
-  for (const [, ns] of floorNs) await core.createNamespace({ body: { metadata: { name: ns, labels: runLabels(floorId) } } });
-  for (const n of nads) {
-    await custom.createNamespacedCustomObject({
-      ...NAD,
-      namespace: floorNs.get(n.ns)!,
-      body: { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', ...n.body },
+  const results: MetricResult[] = [];
+  const timings = new Map<string, SuiteRun>();
+  for (const def of metrics) {
+    const args = cliArgs(def.selection);
+    const expected = expectedOutcome(selectedIds(def.selection), EXPECTED_LOCAL);
+    const runId = nextId();
+    await settle(log);
+    log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
+    const suite = await runSuite(args, { runId, reportDir: join(work, def.id) });
+    timings.set(def.id, suite);
+    log(`  ${suite.seconds.toFixed(1)} s, exit ${suite.exitCode} (expected ${expected.exitCode})`);
+    let baseline: SerialRun | FloorRun | undefined;
+    let floor: FloorRun | undefined;
+    if (def.workload) {
+      const w = workloadFor(def, kept);
+      if (def.baseline === 'serial') {
+        const id = nextId();
+        await settle(log);
+        log(`  serial kubectl on ${w.pods.length} pods (${id})`);
+        baseline = await runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig });
+        log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}`);
+      }
+      if (def.baseline === 'floor' || def.infoFloor) {
+        const id = nextId();
+        await settle(log);
+        log(`  floor on ${w.pods.length} pods (${id})`);
+        floor = await runFloor(kc, w, id, kubeconfig);
+        log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}`);
+        if (def.baseline === 'floor') baseline = floor;
+      }
+    }
+    const figures = figuresOf(
+      def,
+      suite,
+      expected,
+      baselineFacts(def.baseline === 'serial' ? 'serial' : 'floor', baseline),
+      def.infoFloor ? baselineFacts('floor', floor) : undefined,
+    );
+    const { timings: _inReport, ...suiteFacts } = suite;
+    results.push({
+      id: def.id,
+      title: def.title,
+      args,
+      suite: { ...suiteFacts, expectedExitCode: expected.exitCode, expectedFailed: expected.failed },
+      ...(baseline ? { baseline } : {}),
+      ...(def.infoFloor && floor ? { floor } : {}),
+      figures,
     });
   }
-  // Cross-namespace selections point at the suite's namespaces: rewrite them.
-  const rewrite = (value: string): string => [...floorNs].reduce((v, [from, to]) => v.replaceAll(`${from}/`, `${to}/`), value);
-  const t1 = performance.now();
-  const limit = pLimit(16);
-  await Promise.all(
-    pods.map(({ ns, pod }) =>
-      limit(async () => {
-        const namespace = floorNs.get(ns)!;
-        const annotations = Object.fromEntries(
-          Object.entries(pod.metadata?.annotations ?? {})
-            .filter(([k]) => k === 'k8s.v1.cni.cncf.io/networks')
-            .map(([k, v]) => [k, rewrite(v)]),
-        );
-        // Scheduled afresh, as the suite's pods were.
-        const spec: k8s.V1PodSpec = { ...pod.spec! };
-        delete spec.nodeName;
-        await core.createNamespacedPod({ namespace, body: { metadata: { name: pod.metadata!.name!, annotations }, spec } });
-      }),
-    ),
-  );
-  await Promise.all(pods.map(({ ns, pod }) => waitForPodReady(kc, floorNs.get(ns)!, pod.metadata!.name!, 300_000)));
-  const floorSeconds = (performance.now() - t1) / 1000;
-  await execa('node', [BIN, 'cleanup', '--kubeconfig', values.kubeconfig!, ...(values.context ? ['--context', values.context] : []), '--run-id', floorId]);
 
-  const result = {
-    date: new Date().toISOString(),
-    provider: values.provider,
-    selection: values.test,
-    suiteExitCode: run.exitCode,
-    suiteSeconds: Number(suiteSeconds.toFixed(1)),
-    floorSeconds: Number(floorSeconds.toFixed(1)),
-    pods: pods.length,
-    ratio: Number((suiteSeconds / floorSeconds).toFixed(2)),
-    perPodOverheadSeconds: Number(((suiteSeconds - floorSeconds) / Math.max(1, pods.length)).toFixed(2)),
+  const identityAfter = await nodeIdentity().catch((e: unknown) => `unreadable: ${e instanceof Error ? e.message : String(e)}`);
+  const recreated = identityAfter !== identity;
+  const report = {
+    date: startedAt,
+    testbed: { nodes: identity, recreatedDuringBench: recreated },
+    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), loadBefore, loadAfter: loadavg() },
+    kubectl: values.kubectl,
+    captures,
+    metrics: results.map((r) => ({ ...r, timings: timings.get(r.id)?.timings })),
   };
-  mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
-  const name = values.test!.length > 0 ? 'bench-selected.json' : 'bench.json';
-  writeFileSync(join(REPO_ROOT, 'reports', name), `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(
-    `suite ${result.suiteSeconds}s (exit ${result.suiteExitCode}), floor ${result.floorSeconds}s for ${result.pods} Ready pods: ` +
-      `ratio ${result.ratio}, overhead ${result.perPodOverheadSeconds}s per pod\n`,
-  );
+  mkdirSync(dirname(values.out!), { recursive: true });
+  writeFileSync(values.out!, `${JSON.stringify(report, null, 2)}\n`);
+
+  const out: string[] = ['', `Bench ${startedAt} on ${cpus().length} cores, ${report.machine.memoryGiB} GiB (load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before)`];
+  for (const r of results) {
+    const base = r.baseline ? `, ${'exitCode' in r.baseline ? 'serial' : 'floor'} ${r.baseline.seconds.toFixed(1)} s for ${r.baseline.pods} pods` : '';
+    const info = r.floor && r.baseline !== r.floor ? `, floor ${r.floor.seconds.toFixed(1)} s` : '';
+    out.push(`  ${r.title}: suite ${r.suite.seconds.toFixed(1)} s (exit ${r.suite.exitCode})${base}${info}`);
+    for (const f of r.figures) out.push(`      ${formatFigure(f)}`);
+  }
+  const slowest = [...timings.values()].sort((a, b) => b.seconds - a.seconds)[0];
+  if (slowest?.timings) out.push('', `Slowest suite run (${slowest.args.join(' ') || 'full default set'}):${formatTimings(slowest.timings, { top: 10 })}`);
+  out.push('', `Written: ${values.out}; run logs and reports under ${work}`);
+  if (recreated) out.push('', `NOT VALID: the testbed was recreated while the bench ran (nodes ${identity} before, ${identityAfter} after)`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (recreated || results.some((r) => r.figures.some((f) => f.refused))) process.exitCode = 1;
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)} (run logs under ${work})\n`);
+  process.exitCode = 2;
+}

@@ -5,4 +5,4 @@ import { areasToLoad } from '../helpers/scenario/groups.ts';
 // of them concurrent (helpers/scenario/groups.ts says why).
 // The node probe's result first (it ran while this worker started).
 const cluster = await prepareCluster();
-for (const area of areasToLoad(cluster.tests, 'conformance')) await import(`./scenarios/${area}.ts`);
+for (const area of areasToLoad(cluster, 'conformance')) await import(`./scenarios/${area}.ts`);

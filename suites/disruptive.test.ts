@@ -5,4 +5,4 @@ import { areasToLoad } from '../helpers/scenario/groups.ts';
 // conformance group has finished (vitest.config.ts, sequence.groupOrder).
 // The node probe's result first (it ran while this worker started).
 const cluster = await prepareCluster();
-for (const area of areasToLoad(cluster.tests, 'disruptive')) await import(`./scenarios/${area}.ts`);
+for (const area of areasToLoad(cluster, 'disruptive')) await import(`./scenarios/${area}.ts`);

@@ -90,3 +90,19 @@ export function parseEventError(reason: string, message: string): EventError {
   out.error = rest;
   return out;
 }
+
+// Multus could not read the pod from the API server in time: its lookup
+// (`GetPod`) timed out or found no server, before it got to any network.
+const TRANSIENT_API: readonly RegExp[] = [
+  /^error (?:waiting for|getting) pod: .*(?:context deadline exceeded|Client\.Timeout exceeded|i\/o timeout|TLS handshake timeout|connection refused|connection reset by peer|the server was unable to return a response)/s,
+];
+
+/**
+ * An error that says nothing about the pod's attachments: a loaded API
+ * server made Multus' pod lookup time out (seen on kind and under 100-pod
+ * bursts on 2 cores). The kubelet retries the sandbox, so a pod that must
+ * fail is judged on the attempts that reach its networks.
+ */
+export function isTransientApiError(e: EventError): boolean {
+  return TRANSIENT_API.some((p) => p.test(e.error));
+}

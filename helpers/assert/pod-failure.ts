@@ -2,7 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { ConformanceFailure } from '../errors.ts';
 import type { PodEvent } from '../k8s/events.ts';
 import { describePod } from '../k8s/wait.ts';
-import { FAILURE_REASONS, parseEventError, type EventError } from './event-error.ts';
+import { FAILURE_REASONS, isTransientApiError, parseEventError, type EventError } from './event-error.ts';
 import type { CauseMatcher } from './negative-cause.ts';
 
 /**
@@ -52,7 +52,8 @@ function errorsText(errors: readonly EventError[]): string {
  * One look at a pod that must not start. It fails when the pod runs, and
  * when failure events came but none of them is the provoked cause: the pod
  * failed for some other reason, which proves nothing about this one. It
- * waits while there is no failure event yet.
+ * waits while there is no failure event yet, or only transient API errors
+ * (isTransientApiError); a wait that never sees more times out and fails.
  */
 export function judgeExpectedFailure(want: ExpectedFailure, pod: k8s.V1Pod, events: readonly PodEvent[]): FailureVerdict {
   const errors = failureErrors(events);
@@ -68,9 +69,13 @@ export function judgeExpectedFailure(want: ExpectedFailure, pod: k8s.V1Pod, even
       }),
     };
   }
-  const state = `${describePod(pod)}; failure events: ${errors.length}`;
-  if (errors.length === 0) return { kind: 'waiting', state };
-  const event = errors.find((e) => want.cause.matches(e.error));
+  // A lookup of the pod that timed out is retried by the kubelet and proves
+  // nothing either way: the attempts that reached the networks decide.
+  const judged = errors.filter((e) => !isTransientApiError(e));
+  const transient = errors.length - judged.length;
+  const state = `${describePod(pod)}; failure events: ${judged.length}${transient > 0 ? ` (and ${transient} transient API error(s): ${errorsText(errors.filter(isTransientApiError))})` : ''}`;
+  if (judged.length === 0) return { kind: 'waiting', state };
+  const event = judged.find((e) => want.cause.matches(e.error));
   if (event) return { kind: 'failed', event, state };
   return {
     kind: 'violation',
@@ -79,7 +84,7 @@ export function judgeExpectedFailure(want: ExpectedFailure, pod: k8s.V1Pod, even
       iface: want.iface,
       check: `failure cause (${want.cause.cause})`,
       expected: want.cause.expected,
-      actual: errorsText(errors),
+      actual: errorsText(judged),
     }),
   };
 }

@@ -102,6 +102,13 @@ const NetworkSchema = z.strictObject({
   rangeStart: ipAddress.optional(),
   rangeEnd: ipAddress.optional(),
   gateway: ipAddress.optional(),
+  // The scale scenario's own subnet on the same segment (scale/pods, --scale N):
+  // its two NADs take consecutive ranges from scaleRangeStart..scaleRangeEnd.
+  // On a cluster the suite did not create it runs only when this is set (here
+  // or in the profile).
+  scaleSubnet: cidr.optional(),
+  scaleRangeStart: ipAddress.optional(),
+  scaleRangeEnd: ipAddress.optional(),
   // The nodes that should carry the master (TKG node pools): the run is narrowed to them.
   nodeSelector: labelSelector.optional(),
 });
@@ -155,6 +162,8 @@ const InputSchema = z.strictObject({
   runId: RunIdSchema.default(generateRunId),
   // Clusters that cannot see the testbed's locally built image need one they can pull.
   testImage: z.string().min(1).optional(),
+  // `--scale N`: selects scale/pods with N pods (and nothing else unless --test adds more).
+  scale: z.number().int().min(1).max(1000).optional(),
 });
 
 /**

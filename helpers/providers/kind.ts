@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { execa, type ExecaError } from 'execa';
 import YAML from 'yaml';
 import type { RunSettings } from '../config/settings.ts';
 import { ClusterAccessError, UsageError } from '../errors.ts';
 import { loadKubeConfig } from '../k8s/client.ts';
+import { waitFor, WaitTimeout } from '../k8s/wait.ts';
 import { loadProfile } from '../fixtures/profile.ts';
 import { loadTestImageIntoKind } from './kind-images.ts';
 import { createdBySuite, prepareKindNodes } from './kind-nodes.ts';
@@ -24,6 +26,8 @@ import type { ClusterHandle, Provider } from './types.ts';
 const INSTALL_KIND = 'install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)';
 // Nodes join, get the primary network and turn Ready within this.
 const NODES_READY_MS = 300_000;
+// An existing cluster's API server answers within this, or the cluster is broken.
+const API_ANSWER_MS = 60_000;
 
 export interface KindProvider extends Provider {
   /** Puts locally built or pre-pulled images on every node (`kind load docker-image`). */
@@ -93,8 +97,20 @@ export const kindProvider: KindProvider = {
       // again (idempotent; routes are lost when a node restarts). Any other
       // cluster of that name is used as found.
       const ours = await createdBySuite(tc, name);
-      if (ours) await prepare(tc, settings, kubeconfig);
-      return { ...common, created: ours };
+      const silent = await apiSilence(kubeconfig, kindContext(name));
+      if (silent === undefined) {
+        if (ours) await prepare(tc, settings, kubeconfig);
+        return { ...common, created: ours };
+      }
+      // A multi-node kind cluster does not come back from a restart of its
+      // docker daemon (the nodes return with new addresses the control plane
+      // does not know): its API server never answers again. One the suite
+      // created is replaced; anyone else's is left to its owner.
+      if (!ours) {
+        throw new ClusterAccessError(`kind cluster ${name} exists but its API server does not answer (${silent}); it was not created by the suite: delete it (kind delete cluster --name ${name}) or pick another kind.clusterName`);
+      }
+      process.stderr.write(`multus-conformance: kind cluster ${name} (created by the suite) does not answer (${silent}): deleting it and creating it again\n`);
+      await kind(tc, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], `delete cluster ${name}`);
     }
     if (!tc.offline) await ensureStockNetwork(tc, settings);
     const dir = mkdtempSync(join(tmpdir(), 'mc-kind-'));
@@ -158,6 +174,34 @@ async function ensureStockNetwork(tc: KindToolchain, settings: RunSettings): Pro
     await execa('docker', stockNetworkCreateArgs(profile.subnet, profile.gateway), { env: tc.env });
   } catch (e) {
     throw new ClusterAccessError(`docker network create ${KIND_NETWORK} (${profile.subnet}): ${lastLine(e)}`);
+  }
+}
+
+/**
+ * Why the cluster's API server is not usable, or undefined once it answers
+ * /version. A restarted control plane takes a few seconds; a broken one
+ * never answers, so this gives up after API_ANSWER_MS.
+ */
+async function apiSilence(kubeconfig: string, context: string): Promise<string | undefined> {
+  const version = loadKubeConfig({ kubeconfig, context }).makeApiClient(k8s.VersionApi);
+  try {
+    await waitFor(
+      `API server of ${context}`,
+      async () => {
+        try {
+          await version.getCode();
+        } catch (e) {
+          // An HTTP error is an answer: the server is there (authorization is not this check's business).
+          if (!(e instanceof k8s.ApiException)) throw e;
+        }
+        return { done: true, value: undefined, state: 'answered' };
+      },
+      { timeoutMs: API_ANSWER_MS },
+    );
+    return undefined;
+  } catch (e) {
+    if (e instanceof WaitTimeout) return e.message.split('\n')[0];
+    throw e;
   }
 }
 

@@ -1,10 +1,14 @@
+import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'lifecycle' | 'audit';
+export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'lifecycle' | 'audit' | 'scale';
 
-/** quick ⊂ standard (non-disruptive) ⊂ disruptive (full). */
-export type Level = 'quick' | 'standard' | 'disruptive';
+/**
+ * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
+ * every mode: only `--scale N` selects it (config/selection.ts).
+ */
+export type Level = 'quick' | 'standard' | 'disruptive' | typeof SCALE_LEVEL;
 
 export interface ScenarioDef {
   id: string;
@@ -31,7 +35,16 @@ const s = (
   requires: Requirement[],
   rule: string,
   perNode?: ScenarioDef['perNode'],
-): ScenarioDef => ({ id, title, area: id.split('/')[0] as Area, level, requires, rule, namespace: !READ_ONLY.has(id), ...(perNode ? { perNode } : {}) });
+): ScenarioDef => ({
+  id,
+  title,
+  area: id.split('/')[0] as Area,
+  level,
+  requires,
+  rule,
+  namespace: !READ_ONLY.has(id) && !NAMESPACE_LATER.has(id),
+  ...(perNode ? { perNode } : {}),
+});
 
 // Scenarios whose body creates nothing in a namespace of its own (the audit
 // makes its node-probe namespace itself, only when it needs one).
@@ -43,6 +56,10 @@ const READ_ONLY = new Set([
   'health/tkg-package',
   'audit/workload-pods',
 ]);
+
+// Scenarios that make their namespace themselves once they know they will
+// use it: scale/pods first refuses an N its range or node cannot hold.
+const NAMESPACE_LATER = new Set(['scale/pods']);
 
 /** Every scenario the suite knows, in report order. */
 export const CATALOG: readonly ScenarioDef[] = [
@@ -89,7 +106,17 @@ export const CATALOG: readonly ScenarioDef[] = [
     'NPWG §7.2',
   ),
   s('audit/workload-pods', 'existing workload pods: status annotation vs live interfaces and ranges', 'standard', ['multus'], 'NPWG §5.3'),
+  s(
+    'scale/pods',
+    'N pods with two attachments each: every pod checked, all IPs unique, ready latency and IPAM errors reported',
+    SCALE_LEVEL,
+    ['multus', 'macvlan', 'scale-range'],
+    'NPWG §4.2, §5.3',
+  ),
 ];
+
+/** The scenarios a run can select without --scale: what the expected tables of the e2e tests cover. */
+export const DEFAULT_CATALOG: readonly ScenarioDef[] = CATALOG.filter((d) => d.level !== SCALE_LEVEL);
 
 export function byId(id: string): ScenarioDef {
   const def = CATALOG.find((d) => d.id === id);
@@ -97,8 +124,9 @@ export function byId(id: string): ScenarioDef {
   return def;
 }
 
-/** Whether the run mode includes a scenario of this level. */
+/** Whether the run mode includes a scenario of this level (scale: selection alone decides). */
 export function levelIncluded(level: Level, mode: Mode): boolean {
+  if (level === SCALE_LEVEL) return true;
   if (mode === 'quick') return level === 'quick';
   if (mode === 'non-disruptive') return level !== 'disruptive';
   return true;

@@ -30,6 +30,8 @@ export interface ClusterInfo {
   /** Scenarios that can leave state on nodes may run on a cluster the suite did not create. */
   allowNodeResidue?: boolean;
   tests: string[];
+  /** `--scale N`: how many pods scale/pods creates. */
+  scale?: number;
   /** Absolute directory for diagnostics bundles. */
   reportDir: string;
   timeouts: Timeouts;
@@ -65,6 +67,7 @@ export function buildClusterInfo(
     keep: settings.keep,
     allowNodeResidue: settings.allowNodeResidue,
     tests: settings.tests,
+    ...(settings.scale === undefined ? {} : { scale: settings.scale }),
     reportDir: resolve(settings.reportDir),
     timeouts: timeoutsFor(settings.profile),
     serverVersion: facts.serverVersion,

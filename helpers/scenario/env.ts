@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
+import type { TaskMeta } from 'vitest';
 import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
 import { applyObjects } from '../k8s/apply.ts';
@@ -63,6 +64,8 @@ export class ScenarioEnv {
   readonly namespaces: string[] = [];
   /** Notes for the report (annotated on the test case as `note`). */
   readonly notes: string[] = [];
+  /** Figures for the JSON report: copied into the test case's meta (scale/pods: its latency and errors). */
+  readonly meta: Partial<TaskMeta> = {};
   /** The NADs applied, with a hash of their config: the run's reports record them (annotation `nad`). */
   readonly appliedNads: Array<{ name: string; configSha256: string }> = [];
   readonly profile: ProfileValues;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { RunSettings } from '../config/settings.ts';
-import { compileSelection, scenarioSelected } from '../config/selection.ts';
+import { SCALE_LEVEL, scenarioSelected, selectionOf } from '../config/selection.ts';
 import { nodeFacts } from '../capabilities/discover.ts';
 import { UsageError } from '../errors.ts';
 import { loadProfile } from '../fixtures/profile.ts';
@@ -38,10 +38,20 @@ export interface ListedScenario {
  * first.
  */
 export function listScenariosFor(settings: RunSettings, cluster: ClusterInfo | undefined): ListedScenario[] {
-  const selection = compileSelection(settings.tests);
+  const selection = selectionOf(settings);
   return CATALOG.flatMap((def): ListedScenario[] => {
     const base = { id: def.id, title: def.title, area: def.area };
-    if (!scenarioSelected(selection, def)) return [{ ...base, status: 'excluded', reason: 'not selected by --test' }];
+    if (!scenarioSelected(selection, def)) {
+      const reason =
+        def.level === SCALE_LEVEL
+          ? settings.scale === undefined
+            ? 'runs only with --scale N'
+            : 'not selected by --test'
+          : settings.scale !== undefined && selection.include.length === 0
+            ? 'not selected: --scale runs scale/pods only (add -t to run more)'
+            : 'not selected by --test';
+      return [{ ...base, status: 'excluded', reason }];
+    }
     if (!cluster) {
       if (!levelIncluded(def.level, settings.mode)) return [{ ...base, status: 'skip', reason: `mode ${settings.mode} leaves out ${def.level} scenarios` }];
       return def.requires.length > 0
@@ -93,9 +103,9 @@ async function readOnlyCluster(settings: RunSettings): Promise<ClusterInfo | und
   return buildClusterInfo(settings, { kubeconfig, context, profile, serverVersion, multus, nodes });
 }
 
-/** The entry files of the groups that hold a selected scenario (helpers/scenario/groups.ts). */
-export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests'>): string[] {
-  return groupFiles(settings.tests);
+/** The entry files of the groups that hold a selected scenario (helpers/scenario/groups.ts); --scale counts. */
+export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests' | 'scale'>): string[] {
+  return groupFiles(settings);
 }
 
 const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'two-nodes']);
@@ -106,20 +116,20 @@ const NEEDS_PROBE: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'sta
 const READS_PROBE = new Set(['health/cni-config-order', 'health/plugin-binaries']);
 
 /**
- * Whether a scenario this run selects (by --test and mode) needs the node
+ * Whether a scenario this run selects (by --test, --scale and mode) needs the node
  * probe. When none does (a health check of the API, an audit), no probe pod is
  * started: nothing is created on the nodes, and no namespace has to go.
  */
-export function selectionNeedsProbe(settings: Pick<RunSettings, 'tests' | 'mode'>): boolean {
-  const selection = compileSelection(settings.tests);
+export function selectionNeedsProbe(settings: Pick<RunSettings, 'tests' | 'mode' | 'scale'>): boolean {
+  const selection = selectionOf(settings);
   return CATALOG.some(
     (d) => scenarioSelected(selection, d) && levelIncluded(d.level, settings.mode) && (READS_PROBE.has(d.id) || d.requires.some((r) => NEEDS_PROBE.has(r))),
   );
 }
 
-/** Whether a scenario this run selects (by --test and mode) attaches links to network.master. */
-export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode'>): boolean {
-  const selection = compileSelection(settings.tests);
+/** Whether a scenario this run selects (by --test, --scale and mode) attaches links to network.master. */
+export function selectionNeedsMaster(settings: Pick<RunSettings, 'tests' | 'mode' | 'scale'>): boolean {
+  const selection = selectionOf(settings);
   return CATALOG.some(
     (d) => scenarioSelected(selection, d) && levelIncluded(d.level, settings.mode) && d.requires.some((r) => NEEDS_MASTER.has(r)),
   );

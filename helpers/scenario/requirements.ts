@@ -16,7 +16,8 @@ export type Requirement =
   | 'external-peer'
   | 'tkg'
   | 'disruptive'
-  | 'node-residue';
+  | 'node-residue'
+  | 'scale-range';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -129,6 +130,14 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':
       return cluster.mode === 'full' ? RUN : { outcome: 'skip', reason: `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)` };
+    case 'scale-range':
+      // The testbed's and kind's profiles carry a subnet of its own; anyone else's cluster only one the user named.
+      return cluster.profile.scaleSubnet
+        ? RUN
+        : {
+            outcome: 'skip',
+            reason: `no address range for the scale scenario in profile ${cluster.profileName}: set network.scaleSubnet (and scaleRangeStart, scaleRangeEnd) to a free range on the master's segment`,
+          };
     case 'node-residue':
       // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
       return cluster.provider !== 'existing' || cluster.allowNodeResidue

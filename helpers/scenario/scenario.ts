@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { test, type TestContext } from 'vitest';
 import { currentCluster } from './cluster-context.ts';
-import { compileSelection, scenarioSelected } from '../config/selection.ts';
+import { scenarioSelected, selectionOf } from '../config/selection.ts';
 import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
 import { firstLine, loadKubeConfig } from '../k8s/client.ts';
 import { apiGate, type ApiGate } from './api-gate.ts';
@@ -55,7 +55,7 @@ let running: LimitFunction | undefined;
 export function scenario(id: string, body: ScenarioBody): void {
   const def = byId(id);
   const cluster = currentCluster();
-  const selection = compileSelection(cluster.tests);
+  const selection = selectionOf(cluster);
   // The same rule as `list` and the choice of suite files (selectedSuiteFiles).
   if (!scenarioSelected(selection, def)) return;
   const lock = new DisruptionLock(cluster.runId);
@@ -102,6 +102,7 @@ export function scenario(id: string, body: ScenarioBody): void {
         } finally {
           if (env) {
             for (const n of env.notes) await ctx.annotate(n, 'note');
+            Object.assign(ctx.task.meta, env.meta);
             // Recorded so that two runs' reports can show a changed NAD (helpers/report/results.ts).
             for (const n of env.appliedNads) await ctx.annotate(`${n.name} sha256:${n.configSha256}`, 'nad');
             // After a loss the run prints the `cleanup --run-id` command instead.

@@ -48,16 +48,20 @@ start() {
 }
 
 stop() {
-  [ -f "$PIDFILE" ] || return 0
-  local pid; pid=$(cat "$PIDFILE")
-  if [ -d "/proc/$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-H $KIND_DOCKER_HOST"; then
+  local pid=
+  [ -f "$PIDFILE" ] && pid=$(cat "$PIDFILE")
+  if [ -n "$pid" ] && [ -d "/proc/$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-H $KIND_DOCKER_HOST"; then
     klog "stopping the private dockerd (pid $pid)"
     kill "$pid"
     local i
-    for i in $(seq 1 150); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
+    # Running kind nodes are stopped first (docker's own shutdown timeout per container).
+    for i in $(seq 1 300); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
     [ ! -d "/proc/$pid" ] || { kill -9 "$pid" 2>/dev/null || true; }
   fi
   rm -f "$PIDFILE" "$KIND_DOCKER_SOCK"
+  # dockerd makes its data root a private bind mount of itself; a daemon that
+  # had to be killed leaves that mount behind.
+  if mountpoint -q "$KIND_DOCKER_DATA" && ! running; then umount "$KIND_DOCKER_DATA" 2>/dev/null || true; fi
 }
 
 case ${1:-} in

@@ -88,6 +88,8 @@ print_env() {
 
 down() {
   if ! bash "$KIND_SCRIPTS/dockerd.sh" status; then
+    # What a killed daemon left (its pidfile, socket, data-root mount).
+    bash "$KIND_SCRIPTS/dockerd.sh" stop
     guard_down
     remove_lib_modules
     remove_run_dir

@@ -11,7 +11,8 @@ KIND_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KIND_CACHE=${MC_KIND_CACHE:-$CACHE_DIR/kind}
 KIND_TOOLS=$KIND_CACHE/tools/kind-$KIND_VERSION
 KIND_CLI=$KIND_TOOLS/kind
-COREDNS_BIN=$KIND_CACHE/bin/coredns-$COREDNS_VERSION
+# Keyed by the plugin list too (scripts/kind/coredns/main.go).
+COREDNS_BIN=$KIND_CACHE/bin/coredns-$COREDNS_VERSION-$(sha256sum "$KIND_SCRIPTS/coredns/main.go" | cut -c1-8)
 KIND_IMAGES=$KIND_CACHE/images
 NODE_IMAGE=$KIND_NODE_REPO:$K8S_VERSION
 

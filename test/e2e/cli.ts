@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
+import type { ScaleReport } from '../../helpers/scale/report.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/multus-conformance.js', import.meta.url));
 
@@ -26,6 +27,17 @@ export function spawnCli(args: string[]): { kill: (signal: NodeJS.Signals) => vo
   return { kill: (signal) => child.kill(signal), done: child.then((r) => r.exitCode ?? -1) };
 }
 
+/**
+ * A failed CLI run in a few lines, the telling ones first: the CLI's own
+ * one-line problems and kind's ERROR lines, then the end of stderr (a test
+ * report often shows only the first line of a message).
+ */
+export function failureDigest(r: CliResult, tailChars = 1500): string {
+  const lines = r.stderr.split('\n');
+  const telling = lines.filter((l) => /^multus-conformance: (?!run |kind (offline|stock))|^ERROR:|^\w*Error: /.test(l));
+  return [`exit ${r.exitCode}: ${telling.join(' | ') || '(no error line)'}`, r.stderr.slice(-tailChars)].join('\n');
+}
+
 export function reportDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `mc-e2e-${name}-`));
 }
@@ -34,18 +46,20 @@ export interface CaseResult {
   id: string;
   status: string;
   failure: string;
+  /** What the case recorded besides its verdict (scale/pods: its figures). */
+  meta?: { scale?: ScaleReport };
 }
 
 /** Test cases from vitest's JSON report, keyed by scenario id (the name up to the first colon). */
 export function readReport(dir: string): Map<string, CaseResult> {
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
-    testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
+    testResults: { assertionResults: { title: string; status: string; failureMessages: string[]; meta?: CaseResult['meta'] }[] }[];
   };
   const out = new Map<string, CaseResult>();
   for (const file of report.testResults) {
     for (const a of file.assertionResults) {
       const id = a.title.split(':')[0]!;
-      out.set(id, { id, status: a.status, failure: a.failureMessages.join('\n') });
+      out.set(id, { id, status: a.status, failure: a.failureMessages.join('\n'), ...(a.meta ? { meta: a.meta } : {}) });
     }
   }
   return out;

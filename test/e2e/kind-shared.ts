@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseKeyValues, KIND_SCRIPTS_DIR } from '../../helpers/providers/kind-toolchain.ts';
-import { cli, type CliResult } from './cli.ts';
+import { cli, failureDigest, type CliResult } from './cli.ts';
 
 /**
  * The kind e2e files share one cluster, created by whichever runs first and
@@ -27,7 +27,7 @@ export async function kindRun(clusterName: string, args: string[]): Promise<CliR
 /** Makes sure the shared cluster exists with Multus, cheaply: one quick scenario. */
 export async function ensureE2eCluster(): Promise<void> {
   const r = await kindRun(E2E_CLUSTER, ['--mode', 'quick', '-t', '^health/nad-crd$', '--report-dir', mkdtempSync(join(tmpdir(), 'mc-e2e-kind-up-'))]);
-  if (r.exitCode !== 0) throw new Error(`kind cluster ${E2E_CLUSTER} could not be brought up (exit ${r.exitCode}): ${r.stderr.slice(-1500)}`);
+  if (r.exitCode !== 0) throw new Error(`kind cluster ${E2E_CLUSTER} could not be brought up: ${failureDigest(r)}`);
 }
 
 export interface KindTools {

@@ -32,7 +32,7 @@ export interface Recording {
 /** The testbed's kubectl, the version the testbed runs (scripts/testbed/versions.env). */
 export function testbedKubectl(): { path: string; version: string } {
   const version = /^K8S_VERSION=(\S+)$/m.exec(readFileSync(VERSIONS_ENV, 'utf8'))?.[1] ?? 'unknown';
-  return { path: `/var/cache/multus-conformance/bin/kubernetes-${version}/kubectl`, version };
+  return { path: `${process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance'}/bin/kubernetes-${version}/kubectl`, version };
 }
 
 export function variantFiles(): string[] {

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../helpers/scenario/catalog.ts';
-import { cli, newRunId, reportDir, type CliResult } from './cli.ts';
+import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
+import { cli, type CliResult, failureDigest, newRunId, reportDir } from './cli.ts';
 import { EXPECTED_LOCAL_THICK } from './expected-local.ts';
 import { outcomeMismatches } from './outcomes.ts';
 
@@ -14,11 +14,18 @@ async function testbed(script: 'down.sh' | 'up.sh', flavor?: 'thin' | 'thick'): 
   await execa('bash', [`${TESTBED}/${script}`], { env: flavor ? { MC_MULTUS_FLAVOR: flavor } : {}, stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
 }
 
+// The scenarios where thin and thick differ, run on thin first: `compare`
+// then shows what the switch changed, in the cluster and in the outcomes.
+const DIFFER = ['^lifecycle/pod-during-restart$', '^negative/long-ifname$', '^health/multus-daemonset$'];
+
 describe('multus-conformance run --provider local, thick Multus (full mode)', () => {
   const dir = reportDir('thick');
+  const thinDir = reportDir('thin-before-thick');
   let result: CliResult;
+  let thin: CliResult;
 
   beforeAll(async () => {
+    thin = await cli(['run', '--provider', 'local', '--report-dir', thinDir, ...DIFFER.flatMap((t) => ['-t', t])]);
     await testbed('down.sh');
     await testbed('up.sh', 'thick');
     result = await cli(['run', '--provider', 'local', '--report-dir', dir, '--run-id', newRunId('thk')]);
@@ -31,15 +38,26 @@ describe('multus-conformance run --provider local, thick Multus (full mode)', ()
 
   it('ran against the thick DaemonSet', () => {
     expect(result.stderr).toMatch(/Multus kube-system\/kube-multus-ds 1\/1 ready/);
-    expect(result.stderr).not.toMatch(/the run could not complete/);
+    expect(result.stderr.split('\n').filter((l) => l.includes('the run could not complete'))).toEqual([]);
   });
 
   it('exits 1: only the pinned thick finding fails (multus-cni#1527)', () => {
-    expect(result.exitCode, result.stderr.slice(-2000)).toBe(1);
+    expect(result.exitCode, failureDigest(result)).toBe(1);
   });
 
+  it('compare of the thin run and the thick one shows the flavor switch and what it changed', async () => {
+    expect(thin.exitCode, thin.stdout.slice(-1500)).toBe(1); // the thin finding: negative/long-ifname
+    const r = await cli(['compare', thinDir, dir]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^ {4}Multus flavor: thin → thick$/m);
+    expect(r.stdout).toMatch(/^pass→fail \(regression\) +lifecycle\/pod-during-restart +pass +fail\b/m);
+    expect(r.stdout).toMatch(/^fail→pass +negative\/long-ifname +fail +pass\b/m);
+    // Scenarios the thin run left out are new, not regressions.
+    expect(r.stdout).toMatch(/^new +in-pod\/macvlan/m);
+  }, 120_000);
+
   it('covers every catalog scenario with the expected thick outcome', () => {
-    expect(Object.keys(EXPECTED_LOCAL_THICK).sort()).toEqual(CATALOG.map((d) => d.id).sort());
+    expect(Object.keys(EXPECTED_LOCAL_THICK).sort()).toEqual(DEFAULT_CATALOG.map((d) => d.id).sort());
     expect(outcomeMismatches(dir, EXPECTED_LOCAL_THICK)).toEqual([]);
   });
 });

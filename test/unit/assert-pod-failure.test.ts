@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventError } from '../../helpers/assert/event-error.ts';
+import { isTransientApiError, parseEventError } from '../../helpers/assert/event-error.ts';
 import { invalidMac, interfaceNameTooLong, missingNad } from '../../helpers/assert/negative-cause.ts';
 import { failureErrors, judgeExpectedFailure, judgeHold, podHasRun, stuckDeletion, type ExpectedFailure } from '../../helpers/assert/pod-failure.ts';
 import { ConformanceFailure } from '../../helpers/errors.ts';
@@ -83,6 +83,41 @@ describe('judgeExpectedFailure', () => {
 
   it('fails when the pod runs without any failure event', () => {
     expectFailure(violation(judgeExpectedFailure(badMac, running, [])), { iface: 'net1', expected: 'never Running', actual: 'no failure events' });
+  });
+
+  describe('a transient API error (Multus\' pod lookup timed out on a loaded kind cluster, recorded)', () => {
+    const timeout = recordedEvents('transient-api-timeout');
+
+    it('is recognised from the recorded event, and a real cause is not', () => {
+      expect(failureErrors(timeout).map(isTransientApiError)).toEqual([true]);
+      expect(failureErrors(badMacEvents).map(isTransientApiError)).not.toContain(true);
+      expect(failureErrors(noPluginEvents).map(isTransientApiError)).not.toContain(true);
+    });
+
+    it('alone: keeps waiting (the kubelet retries), saying so in the state', () => {
+      const v = judgeExpectedFailure(badMac, pending, timeout);
+      expect(v.kind).toBe('waiting');
+      expect(v.kind === 'waiting' && v.state).toMatch(/failure events: 0 \(and 1 transient API error\(s\): FailedCreatePodSandBox: error waiting for pod: .*context deadline exceeded\)/);
+    });
+
+    it('then the provoked cause: done, on the provoked cause', () => {
+      const v = judgeExpectedFailure(badMac, pending, [...timeout, ...badMacEvents]);
+      expect(v.kind).toBe('failed');
+      expect(v.kind === 'failed' && v.event.error).toBe('failed to mac: address 02:23:45:67:89: invalid MAC address');
+    });
+
+    it('then another cause: fails on that cause alone', () => {
+      const f = expectFailure(violation(judgeExpectedFailure(badMac, pending, [...timeout, ...badIpEvents])), {
+        iface: 'net1',
+        expected: 'rejecting "02:23:45:67:89" as a MAC address',
+        actual: 'FailedCreatePodSandBox: failed to parse CIDR "10.1.2.300/24": invalid CIDR address',
+      });
+      expect(f.mismatch.actual).not.toContain('error waiting for pod');
+    });
+
+    it('still fails when the pod runs', () => {
+      expectFailure(violation(judgeExpectedFailure(badMac, running, timeout)), { iface: 'net1', expected: 'never Running', actual: 'phase Running' });
+    });
   });
 
   it('reads only failure reasons: AddedInterface and Scheduled are not failures', () => {

@@ -1,32 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { conformanceRun, type ConformanceRunOptions } from '../../cli/conformance-run.ts';
+import type { ConformanceRunOptions } from '../../cli/conformance-run.ts';
+import { FINE_SETUP, runStandIn, standInProject } from './stand-in-run.ts';
 import { runStateDir } from '../../helpers/k8s/api-lost.ts';
 
 const HELPERS = join(import.meta.dirname, '../../helpers');
 const mod = (path: string): string => JSON.stringify(join(HELPERS, path));
 
-// A stand-in for the conformance project: its global setup and one test file
-// behave as each case asks, and the run goes through the same code as
-// `multus-conformance run` (conformanceRun: vitest, the run's state, the
-// exit-code rules, the reports).
-function project(setup: string, test: string): { root: string; configFile: string } {
-  const root = mkdtempSync(join(tmpdir(), 'mc-run-'));
-  writeFileSync(join(root, 'setup.ts'), setup);
-  writeFileSync(join(root, 'scenario.test.ts'), test);
-  const configFile = join(root, 'vitest.config.mjs');
-  writeFileSync(
-    configFile,
-    `export default { test: { projects: [{ test: { name: 'conformance', include: ['scenario.test.ts'], globals: true, globalSetup: ['setup.ts'] } }] } };`,
-  );
-  return { root, configFile };
-}
-
-const FINE_SETUP = 'export default function setup() {}';
 const throwingSetup = (cls: string, message: string): string =>
   `import { ${cls} } from ${mod('errors.ts')};\nexport default function setup() { throw new ${cls}(${JSON.stringify(message)}); }`;
 
@@ -42,37 +26,8 @@ interface Result {
 
 let runs = 0;
 async function run(setup: string, test: string, opts: Partial<ConformanceRunOptions> & { outDir?: string } = {}): Promise<Result> {
-  const { root, configFile } = project(setup, test);
-  const out = opts.outDir ?? join(root, 'out');
-  const runId = opts.runId ?? `unit${process.pid}x${++runs}`;
-  let stderr = '';
-  let stdout = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const code = await conformanceRun({
-      projects: ['conformance'],
-      junitFile: join(out, 'junit.xml'),
-      jsonFile: join(out, 'report.json'),
-      root,
-      configFile,
-      concurrency: 2,
-      timeoutSeconds: 30,
-      failOnSkip: false,
-      ...opts,
-      runId,
-    });
-    const read = (f: string): string => (existsSync(join(out, f)) ? readFileSync(join(out, f), 'utf8') : '');
-    return { code, stderr, stdout, junit: read('junit.xml'), json: read('report.json'), runId, out };
-  } finally {
-    vi.restoreAllMocks();
-  }
+  const r = await runStandIn(setup, test, opts.runId ?? `unit${process.pid}x${++runs}`, opts);
+  return { code: r.code, stderr: r.stderr, stdout: r.stdout, junit: r.read('junit.xml'), json: r.read('report.json'), runId: r.runId, out: r.out };
 }
 
 afterEach(() => {
@@ -272,7 +227,7 @@ describe('Ctrl-C during a run', () => {
   process.stdout.write('setup done\\n');
   return () => { process.stdout.write('teardown ran\\n'); };
 }`;
-    const { root, configFile } = project(setup, `it('long scenario', async () => { await new Promise((r) => setTimeout(r, 60_000)); });`);
+    const { root, configFile } = standInProject(setup, `it('long scenario', async () => { await new Promise((r) => setTimeout(r, 60_000)); });`);
     const script = join(root, 'run.mts');
     const runner = join(import.meta.dirname, '../../cli/conformance-run.ts');
     writeFileSync(

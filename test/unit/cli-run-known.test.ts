@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { conformanceRun, type ConformanceRunOptions } from '../../cli/conformance-run.ts';
+import { FINE_SETUP, runStandIn } from './stand-in-run.ts';
 import { UsageError } from '../../helpers/errors.ts';
 import { REPORT_KEY, type RunReport } from '../../helpers/report/run-report.ts';
 
-// A stand-in for the conformance project, as in cli-run-exit.test.ts: test
-// cases named like scenarios, run through conformanceRun (vitest, the
-// known-failures list, the baseline, the exit-code rules, every report).
+// Test cases named like scenarios in a stand-in project (stand-in-run.ts).
 const IDS = new Set(['negative/long-ifname', 'negative/bad-mac', 'health/nad-crd', 'in-pod/ipvlan', 'lifecycle/pod-during-restart']);
 const STUCK = 'pod mc-1/negative: delete after a failed attachment of averyveryverylongname0: expected pod gone within 15s, got still present, Terminating';
 
@@ -44,35 +43,9 @@ interface Result {
 
 let runs = 0;
 async function run(test: string, opts: Partial<ConformanceRunOptions> = {}): Promise<Result> {
-  const root = mkdtempSync(join(tmpdir(), 'mc-run-known-'));
-  writeFileSync(join(root, 'setup.ts'), 'export default function setup() {}');
-  writeFileSync(join(root, 'scenario.test.ts'), test);
-  const configFile = join(root, 'vitest.config.mjs');
-  writeFileSync(configFile, `export default { test: { projects: [{ test: { name: 'conformance', include: ['scenario.test.ts'], globals: true, globalSetup: ['setup.ts'] } }] } };`);
-  const out = join(root, 'out');
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await conformanceRun({
-      projects: ['conformance'],
-      junitFile: join(out, 'junit.xml'),
-      jsonFile: join(out, 'report.json'),
-      root,
-      configFile,
-      concurrency: 2,
-      timeoutSeconds: 30,
-      failOnSkip: false,
-      scenarioIds: IDS,
-      runId: `unitkf${process.pid}x${++runs}`,
-      ...opts,
-    });
-    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
-    return { code, stdout, stderr, out, junit: readFileSync(join(out, 'junit.xml'), 'utf8'), json, report: json[REPORT_KEY] as RunReport };
-  } finally {
-    vi.restoreAllMocks();
-  }
+  const r = await runStandIn(FINE_SETUP, test, opts.runId ?? `unitkf${process.pid}x${++runs}`, { scenarioIds: IDS, ...opts });
+  const json = JSON.parse(readFileSync(join(r.out, 'report.json'), 'utf8')) as Record<string, unknown>;
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, out: r.out, junit: readFileSync(join(r.out, 'junit.xml'), 'utf8'), json, report: json[REPORT_KEY] as RunReport };
 }
 
 afterEach(() => {

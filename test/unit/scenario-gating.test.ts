@@ -5,9 +5,10 @@ import { loadSettings } from '../../helpers/config/load.ts';
 import { UsageError } from '../../helpers/errors.ts';
 import { loadProfile } from '../../helpers/fixtures/profile.ts';
 import { profileVars, renderNad, renderTemplate } from '../../helpers/fixtures/render.ts';
-import { CATALOG, byId } from '../../helpers/scenario/catalog.ts';
+import { byId } from '../../helpers/scenario/catalog.ts';
+import { areasToLoad } from '../../helpers/scenario/groups.ts';
 import type { ClusterInfo } from '../../helpers/scenario/cluster-info.ts';
-import { listScenariosFor, selectedSuiteFiles, selectionNeedsMaster } from '../../helpers/scenario/list.ts';
+import { listScenariosFor, selectedSuiteFiles, selectionNeedsMaster, selectionNeedsProbe } from '../../helpers/scenario/list.ts';
 import { caseName, scenarioGate, skipReason, targetsOf } from '../../helpers/scenario/targets.ts';
 import { attachVerdicts, nodesFor, type NodeVerdict } from '../../helpers/scenario/requirements.ts';
 import { masterConfigProblem, nodeSelectorProblem } from '../../helpers/capabilities/config-check.ts';
@@ -90,6 +91,13 @@ describe('skip reasons come from what the cluster really lacks', () => {
     ['in-pod/macvlan', cluster({ profile: { ...cluster().profile, master: 'ens5' } }), /node mc-node: master interface ens5 \(network\.master\) does not exist on the node \(it has eth0, .*mc-seg0/],
     ['in-pod/macvlan', cluster({ profile: withoutMaster() }), /no master interface configured for profile local: set network\.master/],
     ['traffic/external-host', cluster({ profile: withoutPeer() }), /no external host/],
+    ['scale/pods', cluster(), undefined],
+    ['scale/pods', cluster({ mode: 'quick' }), undefined],
+    [
+      'scale/pods',
+      cluster({ provider: 'existing', profileName: 'generic', profile: { ...loadProfile(loadSettings({ flags: { provider: 'existing' } })), master: 'mc-seg0' } }),
+      /no address range for the scale scenario in profile generic: set network\.scaleSubnet/,
+    ],
   ])('%s', (id, c, reason) => {
     const got = skipReason(byId(id), c);
     if (reason === undefined) expect(got).toBeUndefined();
@@ -284,6 +292,13 @@ describe('configuration errors found by the probe', () => {
     expect(selectionNeedsMaster(loadSettings({ flags: { tests: ['^traffic/cross-node$'] } }))).toBe(true);
     expect(selectionNeedsMaster(loadSettings({ flags: { tests: ['^lifecycle/'], mode: 'non-disruptive' } }))).toBe(false);
   });
+
+  it('--scale alone needs the master and the probe (scale/pods attaches macvlan links), whatever the mode', () => {
+    expect(selectionNeedsMaster(loadSettings({ flags: { scale: 10, mode: 'quick' } }))).toBe(true);
+    expect(selectionNeedsProbe(loadSettings({ flags: { scale: 10, mode: 'quick' } }))).toBe(true);
+    expect(selectionNeedsProbe(loadSettings({ flags: { scale: 10, tests: ['!^scale/'] } }))).toBe(false);
+    expect(selectionNeedsProbe(loadSettings({ flags: { tests: ['^health/nad-crd$'] } }))).toBe(false);
+  });
 });
 
 describe('selection', () => {
@@ -292,6 +307,10 @@ describe('selection', () => {
     expect(selectedSuiteFiles({ tests: ['^lifecycle/'] })).toEqual(['suites/disruptive.test.ts']);
     expect(selectedSuiteFiles({ tests: ['nothing-matches-this'] })).toEqual([]);
     expect(selectedSuiteFiles({ tests: [] })).toEqual(['suites/conformance.test.ts', 'suites/disruptive.test.ts']);
+    // --scale alone: scale/pods only, in the conformance group, its area the only one loaded.
+    expect(selectedSuiteFiles({ tests: [], scale: 10 })).toEqual(['suites/conformance.test.ts']);
+    expect(areasToLoad({ tests: [], scale: 10 }, 'conformance')).toEqual(['scale']);
+    expect(areasToLoad({ tests: [] }, 'conformance')).not.toContain('scale');
   });
 
   it('list marks excluded, skipped and probe-deferred scenarios', () => {
@@ -304,6 +323,13 @@ describe('selection', () => {
     expect(rows.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/the cluster has 1$/) });
     const twoUnprobed = listScenariosFor(loadSettings({}), cluster({ nodes: [withoutProbe('a'), withoutProbe('b')] }));
     expect(twoUnprobed.find((r) => r.id === 'traffic/cross-node')).toMatchObject({ status: 'run', reason: expect.stringMatching(/checked on the node by a probe pod/) });
+  });
+
+  it('list excludes scale/pods without --scale and says how to run it', () => {
+    const rows = listScenariosFor(loadSettings({}), cluster());
+    expect(rows.find((r) => r.id === 'scale/pods')).toMatchObject({ status: 'excluded', reason: 'runs only with --scale N' });
+    const scaled = listScenariosFor(loadSettings({ flags: { scale: 100 } }), cluster());
+    expect(scaled.filter((r) => r.status !== 'excluded').map((r) => [r.id, r.status])).toEqual([['scale/pods', 'run']]);
   });
 
   it('list shows, per node, what it can decide without a probe', () => {

@@ -20,9 +20,9 @@ describe('scenario groups', () => {
   });
 
   it('loads only the areas the selection needs', () => {
-    expect(areasToLoad(['^in-pod/macvlan$', '^status/'], 'conformance')).toEqual(['in-pod', 'status']);
-    expect(areasToLoad(['^in-pod/macvlan$'], 'disruptive')).toEqual([]);
-    expect(areasToLoad(['!^negative/'], 'conformance')).not.toContain('negative');
-    expect(areasToLoad([], 'disruptive')).toEqual(['lifecycle']);
+    expect(areasToLoad({ tests: ['^in-pod/macvlan$', '^status/'] }, 'conformance')).toEqual(['in-pod', 'status']);
+    expect(areasToLoad({ tests: ['^in-pod/macvlan$'] }, 'disruptive')).toEqual([]);
+    expect(areasToLoad({ tests: ['!^negative/'] }, 'conformance')).not.toContain('negative');
+    expect(areasToLoad({ tests: [] }, 'disruptive')).toEqual(['lifecycle']);
   });
 });
