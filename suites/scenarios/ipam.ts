@@ -2,7 +2,7 @@ import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
 import { assertAddressReused } from '../../helpers/assert/addresses.ts';
 import { assertPoolRecordsPod, assertPoolReleased, assertReservationHeld, assertReservationsReleased } from '../../helpers/assert/ip-pool-records.ts';
 import { whereaboutsExhausted } from '../../helpers/assert/negative-cause.ts';
-import { assertUniqueAddresses, type HeldAddresses } from '../../helpers/assert/unique-addresses.ts';
+import { assertUniqueIps, type HeldIps } from '../../helpers/assert/unique-ips.ts';
 import { reservationName } from '../../helpers/parse/whereabouts.ts';
 import { liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
 import type { AttachedPod } from '../../helpers/scenario/attached-pod.ts';
@@ -16,7 +16,7 @@ import { WhereaboutsState } from '../../helpers/scenario/whereabouts-state.ts';
 const cluster = currentCluster();
 
 /** The checks of one attachment, then the address it holds. */
-async function attached(pod: AttachedPod, nad: NadObject): Promise<HeldAddresses> {
+async function attached(pod: AttachedPod, nad: NadObject): Promise<HeldIps> {
   await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
   return { pod: pod.id, iface: 'net1', ips: await liveIps(pod, 'net1') };
 }
@@ -29,13 +29,13 @@ scenario('ipam/whereabouts-exhausted', async (env) => {
     const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-small', vars: wb.vars(range) });
     const first = await attached(await env.pod('small-a', { networks: 'whereabouts-small' }), nad);
     const second = await attached(await env.pod('small-b', { networks: 'whereabouts-small' }), nad);
-    assertUniqueAddresses([first, second]);
+    assertUniqueIps([first, second]);
     await env.podExpectingFailure('small-c', { networks: 'whereabouts-small', iface: 'net1', cause: whereaboutsExhausted(range) });
     // A graceful delete: CNI DEL gives the address back, and the waiting pod starts with it.
     await env.expectDeleted('small-a');
     const third = await attached(await env.waitReady('small-c'), nad);
     // The pods that now hold the range hold one address each, and the newcomer has the freed one.
-    assertUniqueAddresses([second, third]);
+    assertUniqueIps([second, third]);
     assertAddressReused(third.pod, 'net1', first.ips, third.ips, first.pod);
   });
 });
@@ -69,7 +69,7 @@ scenario('ipam/whereabouts-burst', async (env) => {
     await Promise.all(names.map((name) => env.createPod(name, { networks: 'whereabouts-burst' })));
     const pods = await Promise.all(names.map((name) => env.waitReady(name)));
     const held = await Promise.all(pods.map((pod) => attached(pod, nad)));
-    assertUniqueAddresses(held);
+    assertUniqueIps(held);
     // whereabouts' own record must agree: each address allocated to the pod that has it.
     const pool = await wb.readPool(range, held[0]!.pod, 'net1');
     for (const h of held) assertPoolRecordsPod(h.pod, h.iface, h.ips[0]!, pool);
@@ -88,7 +88,7 @@ scenario('ipam/whereabouts-overlap', async (env) => {
     const plan = (['outer', 'inner', 'outer', 'inner'] as const).map((net, i) => ({ name: `${net}-${i}`, net }));
     await Promise.all(plan.map((p) => env.createPod(p.name, { networks: nads[p.net].metadata.name })));
     const held = await Promise.all(plan.map(async (p) => attached(await env.waitReady(p.name), nads[p.net])));
-    assertUniqueAddresses(held);
+    assertUniqueIps(held);
     const reservations = await wb.reservations();
     for (const h of held) assertReservationHeld(h.pod, h.iface, reservationName(h.ips[0]!, wb.networkName), reservations);
     // Deleted pods give their reservations back (CNI DEL), as they give back pool addresses.
@@ -104,9 +104,9 @@ scenario('ipam/whereabouts-statefulset', async (env) => {
     const range = env.profile.whereaboutsStatefulSetRange;
     const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-sts', vars: wb.vars(range) });
     const replicas = (n: number): string[] => Array.from({ length: n }, (_, i) => `sts-${i}`);
-    const holding = async (names: string[]): Promise<HeldAddresses[]> => {
+    const holding = async (names: string[]): Promise<HeldIps[]> => {
       const held = await Promise.all(names.map(async (name) => attached(await env.waitReady(name), nad)));
-      assertUniqueAddresses(held);
+      assertUniqueIps(held);
       const pool = await wb.readPool(range, held[0]!.pod, 'net1');
       for (const h of held) assertPoolRecordsPod(h.pod, h.iface, h.ips[0]!, pool);
       return held;

@@ -64,7 +64,7 @@ describe('whereabouts sabotage: a duplicate address forced into its IPPool', () 
     expect(c?.status).toBe('failed');
     expect(c?.failure).toMatch(
       new RegExp(
-        `pod ${ns}/small-c, interface net1: address unique across 2 attachment\\(s\\) [^:]*: expected an address no other pod holds, got (\\S+), also held by pod ${ns}/small-b, interface net1`,
+        `pod ${ns}/small-c, interface net1: IP unique across pods: expected an address no other attachment holds \\((\\S+) is held by pod ${ns}/small-b, interface net1\\), got \\1 here too`,
       ),
     );
 

@@ -40,6 +40,9 @@ function otherSpans(p: ProfileValues): Record<string, Span> {
   };
   if (p.trafficRangeStart && p.trafficRangeEnd) spans['trafficRangeStart..End'] = [ip(p.trafficRangeStart), ip(p.trafficRangeEnd)];
   if (p.externalPeer) spans['externalPeer.address'] = [ip(p.externalPeer.address), ip(p.externalPeer.address)];
+  // scale/pods' own subnet (all of it: its NADs' ranges are cut from it).
+  if (p.scaleSubnet) spans['scaleSubnet'] = [parseCidr(p.scaleSubnet)!.network, parseCidr(p.scaleSubnet)!.last];
+  if (p.scaleRangeStart && p.scaleRangeEnd) spans['scaleRangeStart..End'] = [ip(p.scaleRangeStart), ip(p.scaleRangeEnd)];
   return spans;
 }
 
@@ -76,10 +79,11 @@ describe.each(['local', 'kind', 'tkg', 'generic'] as const)('whereabouts ranges 
     }
   });
 
-  it('none reaches the e2e tests\' 192.168.1.241-.253, the scale range 192.168.4.0/22 or kind\'s docker range 10.10.0.0/24', () => {
+  it('none reaches the e2e tests\' 192.168.1.241-.253, the scale subnets (testbed 192.168.4.0/22, kind 10.10.4.0/22) or kind\'s docker range 10.10.0.0/24', () => {
     const reserved: Record<string, Span> = {
       'e2e tests': [ip('192.168.1.241'), ip('192.168.1.253')],
-      scale: hostSpan('192.168.4.0/22'),
+      'testbed scale': [parseCidr('192.168.4.0/22')!.network, parseCidr('192.168.4.0/22')!.last],
+      'kind scale': [parseCidr('10.10.4.0/22')!.network, parseCidr('10.10.4.0/22')!.last],
       'kind docker': [ip('10.10.0.0'), ip('10.10.0.255')],
     };
     for (const key of WHEREABOUTS_KEYS) {
