@@ -74,6 +74,8 @@ CONF
 chmod 600 "$HOST_CONF/whereabouts.conf.mc-new"
 mv -f "$HOST_CONF/whereabouts.conf.mc-new" "$HOST_CONF/whereabouts.conf"
 log "installed $HOST_BIN/whereabouts and $HOST_CONF (namespace $WHEREABOUTS_NAMESPACE)"
+# The readiness probe's mark: everything above is on the node.
+: >/tmp/mc-installed
 
 # kubelet rewrites the projected token before it expires: follow it.
 (
