@@ -42,6 +42,7 @@ export function addSettingsOptions(cmd: Command): Command {
     .option('--node-selector <selector>', 'label selector of the nodes that carry network.master (e.g. a TKG node pool); others are skipped')
     .option('--test-image <ref>', 'image for test and probe pods; needs ip (iproute2 or busybox), ping, sleep (default: from the profile)')
     .option('--multus-daemonset <ns/name>', 'the Multus DaemonSet, when several DaemonSets run Multus')
+    .option('--token-margin <duration>', "health/thin-kubeconfig fails when the thin plugin's token expires within this (default: 24h)", duration)
     .option('--scale <n>', 'run scale/pods: n pods with two attachments each (only it, unless --test adds more)', wholeNumber)
     .option('--allow-node-residue', 'on clusters the suite did not create, also run scenarios that can leave state on nodes', false)
     .option('--config <file>', 'YAML config file with the same settings (flags win)');
@@ -79,6 +80,7 @@ const SETTINGS_PATH: Record<string, readonly string[]> = {
   strict: ['strict'],
   multusInstall: ['multus', 'install'],
   multusDaemonset: ['multus', 'daemonSet'],
+  tokenMargin: ['multus', 'tokenMargin'],
   allowNodeResidue: ['allowNodeResidue'],
   concurrency: ['concurrency'],
   timeout: ['timeoutSeconds'],

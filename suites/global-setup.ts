@@ -11,6 +11,8 @@ import { loadProfile } from '../helpers/fixtures/profile.ts';
 import { checkReachable, firstLine, loadKubeConfig } from '../helpers/k8s/client.ts';
 import { ensureMultus, DEFAULT_MULTUS_IMAGE } from '../helpers/multus/install.ts';
 import { installWhereabouts } from '../helpers/whereabouts/install.ts';
+import { podRecord, readMultusPods } from '../helpers/multus/pods.ts';
+import { baselineMultusPods } from '../helpers/scenario/multus-health.ts';
 import { guardContext } from '../helpers/providers/guard.ts';
 import { existingProvider } from '../helpers/providers/existing.ts';
 import { kindProvider } from '../helpers/providers/kind.ts';
@@ -116,7 +118,9 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
     multus = await timedPhase(settings.runId, 'Multus detect/install', async () => {
       // whereabouts (offline kind) first: detecting Multus also notes whether its API is served.
       if (handle.created && whereaboutsImage) await installWhereabouts(kc, whereaboutsImage, timeouts.multusReady);
-      return await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
+      const info = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
+      // Recorded with the run (restart counts): a later run with --baseline compares (health/multus-pods).
+      return info.daemonSet ? { ...info, pods: (await readMultusPods(kc, info)).map(podRecord) } : info;
     });
     // What the node objects tell, now: a node selector that matches nothing stops the run here.
     facts = nodeFacts((await kc.makeApiClient(CoreV1Api).listNode()).items, { sriovResource: profile.sriovResource, nodeSelector: settings.network.nodeSelector });
@@ -124,7 +128,11 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
     stopMonitor();
     throw e;
   }
-  const facts0 = buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes: facts });
+  const facts0 = {
+    ...buildClusterInfo(settings, { kubeconfig: handle.kubeconfig, context: handle.context, profile, serverVersion, multus, nodes: facts }),
+    // `run` has read it already (a bad one stopped the run before vitest): this only takes what the pods check needs.
+    ...(settings.baseline ? { baselineMultusPods: baselineMultusPods(settings.baseline) } : {}),
+  };
   const needsProbe = selectionNeedsProbe(settings);
   const info: ClusterInfo = needsProbe ? { ...facts0, probePending: true } : facts0;
   const announce = (done: ClusterInfo): void => {

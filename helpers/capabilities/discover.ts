@@ -62,9 +62,10 @@ export async function discoverNodes(
 export async function probeNodes(
   kc: k8s.KubeConfig,
   facts: readonly NodeCapabilities[],
-  opts: { runId: string; image: string; timeoutMs: number },
+  opts: { runId: string; image: string; timeoutMs: number; slug?: string },
 ): Promise<NodeCapabilities[]> {
-  const ns = await createRunNamespace(kc, opts.runId, 'probe');
+  // A second probe during the run (a check reading a node again) needs a namespace of its own: the first may still be terminating.
+  const ns = await createRunNamespace(kc, opts.runId, opts.slug ?? 'probe');
   try {
     const limit = pLimit(4);
     return await Promise.all(
@@ -90,7 +91,8 @@ export async function probeNodes(
   }
 }
 
-async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, node: string, image: string, timeoutMs: number): Promise<string> {
+/** One probe pod on `node`: its whole log once the end marker is there (the pod is left for the caller's namespace delete). */
+export async function runProbe(kc: k8s.KubeConfig, namespace: string, podName: string, node: string, image: string, timeoutMs: number): Promise<string> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const body = renderPodFixture<k8s.V1Pod>('probe-pod', { name: podName, node, image });
   const id = `probe pod ${namespace}/${podName} (fixtures/pods/probe-pod.yaml, image ${image})`;

@@ -1,5 +1,8 @@
 import { parseBusyboxIpAddr, parseIpJsonAddr, type LiveInterface } from '../parse/ip-output.ts';
+import type { CniConfFile } from '../parse/cni-conf-file.ts';
 import { classifyLinkAdd, type LinkSupport } from './link-support.ts';
+import { parseConfsSection } from './probe-cni-configs.ts';
+import { parseTokenSection, type KubeconfigToken } from './probe-token.ts';
 
 /** What the per-node probe pod saw (fixtures/pods/probe-pod.yaml). */
 export interface ProbeResult {
@@ -11,7 +14,18 @@ export interface ProbeResult {
   links: NodeLinks;
   macvlan: LinkSupport;
   ipvlan: LinkSupport;
+  /**
+   * The facts of each CNI config file (`confs`): what Multus' own config
+   * says, the primary network it delegates to, backups. Absent from output
+   * recorded before the probe read them.
+   */
+  cniConfigs?: ProbeRead<CniConfFile[]>;
+  /** The thin plugin's kubeconfig: how it authenticates, the token's claims (`token`). */
+  multusKubeconfig?: ProbeRead<KubeconfigToken>;
 }
+
+/** A section read on its own: one failed command fails only the checks that read it. */
+export type ProbeRead<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 export type NodeLinks = { ok: true; list: LiveInterface[] } | { ok: false; problem: string };
 
@@ -22,7 +36,7 @@ export interface ProbeStep {
   rc: number;
 }
 
-const SECTIONS = ['conf', 'bin', 'links', 'netns', 'parent', 'macvlan', 'ipvlan', 'end'] as const;
+const SECTIONS = ['conf', 'bin', 'links', 'confs', 'token', 'netns', 'parent', 'macvlan', 'ipvlan', 'end'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The script's steps by name; anything malformed or cut short throws, never a partial result. */
@@ -83,13 +97,25 @@ export function parseProbeOutput(text: string): ProbeResult {
     if (!m) throw new Error(`probe output: bad sha256sum line "${l}"`);
     cniBinaries[m[2]!] = m[1]!;
   }
+  const confs = steps.get('confs');
+  const token = steps.get('token');
   return {
     cniConfFiles: conf.output.map((l) => l.trim()),
     cniBinaries,
     links: nodeLinks(steps.get('links')!),
     macvlan: kernelSupport(steps, 'macvlan'),
     ipvlan: kernelSupport(steps, 'ipvlan'),
+    ...(confs ? { cniConfigs: section(confs, parseConfsSection) } : {}),
+    ...(token ? { multusKubeconfig: section(token, parseTokenSection) } : {}),
   };
+}
+
+function section<T>(step: ProbeStep, parse: (s: ProbeStep) => T): ProbeRead<T> {
+  try {
+    return { ok: true, value: parse(step) };
+  } catch (e) {
+    return { ok: false, problem: `probe command \`${step.command}\`: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 function nodeLinks(step: ProbeStep): NodeLinks {

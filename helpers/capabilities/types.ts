@@ -1,3 +1,4 @@
+import type { MultusPodRecord } from '../multus/pods.ts';
 import type { ProbeResult } from './probe-output.ts';
 
 export interface NodeCapabilities {
@@ -35,4 +36,8 @@ export interface MultusInfo {
   carvelPackaging: boolean;
   /** whereabouts' records (IPPool, reservations) are served: whereabouts.cni.cncf.io/v1alpha1. */
   whereaboutsApi?: boolean;
+  /** The MultiNetworkPolicy API is served (multi-networkpolicies in k8s.cni.cncf.io/v1beta1). */
+  multiNetworkPolicy?: boolean;
+  /** Its pods when the run started, with their restart counts (the run record; a later `--baseline`). */
+  pods?: MultusPodRecord[];
 }

@@ -37,6 +37,7 @@ const FLAG_FOR_PATH: Record<string, string> = {
   'multus.install': '--multus-install',
   'network.nodeSelector': '--node-selector',
   'multus.daemonSet': '--multus-daemonset',
+  'multus.tokenMargin': '--token-margin',
 };
 
 /**

@@ -25,6 +25,8 @@ export const DEFAULTS = {
   multusInstall: 'auto',
   tanzuNamespace: 'tanzu-cli-managed-packages',
   kindClusterName: 'multus-conformance',
+  // health/thin-kubeconfig: the thin plugin's token must stay valid at least this long (a day: time to act before it breaks pods).
+  tokenMarginSeconds: 86400,
   // One control plane and two workers: cross-node and per-worker scenarios need two workers.
   kindNodes: 3,
 } as const;
@@ -94,6 +96,7 @@ const MultusSchema = z.strictObject({
   install: z.enum(MULTUS_INSTALLS).default(DEFAULTS.multusInstall),
   tanzu: TanzuSchema.optional(),
   daemonSet: DaemonSetRefSchema.optional(),
+  tokenMargin: seconds.default(DEFAULTS.tokenMarginSeconds),
 });
 
 const NetworkSchema = z.strictObject({

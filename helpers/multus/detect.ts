@@ -6,6 +6,10 @@ import { recognise, type Recognised } from './signatures.ts';
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const CARVEL_PACKAGING_GROUP = 'packaging.carvel.dev';
 export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
+/** The MultiNetworkPolicy API: same group as the NAD, its own version. */
+export const MNP_VERSION = 'v1beta1';
+export const MNP_PLURAL = 'multi-networkpolicies';
+export const MNP_RESOURCE = `${MNP_PLURAL}.${NAD_GROUP}/${MNP_VERSION}`;
 
 /** API groups and their served versions. */
 export async function servedGroups(kc: k8s.KubeConfig): Promise<Map<string, string[]>> {
@@ -55,7 +59,7 @@ export function chooseMultus(daemonSets: readonly k8s.V1DaemonSet[], choice?: st
 }
 
 /** The facts a run reports about one DaemonSet chosen as Multus. */
-export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>): MultusInfo {
+export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>, served: { multiNetworkPolicy?: boolean } = {}): MultusInfo {
   const ds = choice.daemonSet;
   const info: MultusInfo = {
     desired: ds?.status?.desiredNumberScheduled ?? 0,
@@ -66,6 +70,7 @@ export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>
     carvelPackaging: groups.has(CARVEL_PACKAGING_GROUP),
     whereaboutsApi: groups.get(WHEREABOUTS_GROUP)?.includes('v1alpha1') ?? false,
   };
+  if (served.multiNetworkPolicy !== undefined) info.multiNetworkPolicy = served.multiNetworkPolicy;
   if (choice.candidates.length > 1) info.candidates = choice.candidates;
   if (choice.problem) info.problem = choice.problem;
   if (ds) {
@@ -84,5 +89,15 @@ export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>
 export async function detectMultus(kc: k8s.KubeConfig, choice?: string): Promise<MultusInfo> {
   const groups = await servedGroups(kc);
   const all = await kc.makeApiClient(k8s.AppsV1Api).listDaemonSetForAllNamespaces();
-  return multusInfoOf(chooseMultus(all.items, choice), groups);
+  return multusInfoOf(chooseMultus(all.items, choice), groups, { multiNetworkPolicy: await mnpServed(kc, groups) });
+}
+
+/**
+ * Whether the MultiNetworkPolicy resource is served: its group version must
+ * be, and list the resource (another CRD could share the version).
+ */
+export async function mnpServed(kc: k8s.KubeConfig, groups: Map<string, string[]>): Promise<boolean> {
+  if (!groups.get(NAD_GROUP)?.includes(MNP_VERSION)) return false;
+  const list = await kc.makeApiClient(k8s.CustomObjectsApi).getAPIResources({ group: NAD_GROUP, version: MNP_VERSION });
+  return list.resources.some((r) => r.name === MNP_PLURAL);
 }

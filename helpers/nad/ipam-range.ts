@@ -306,3 +306,18 @@ export function splitRange(start: string, end: string, parts: number): Array<[st
     return [formatIp(a.family, first), formatIp(a.family, last)] as [string, string];
   });
 }
+
+/**
+ * The smallest prefix holding every address of start..end (both inside it;
+ * it may hold more): `192.168.1.64`-`192.168.1.95` → `192.168.1.64/27`.
+ */
+export function coveringCidr(start: string, end: string): string {
+  const a = parseIp(start);
+  const b = parseIp(end);
+  if (!a || !b || a.family !== b.family || a.value > b.value) throw new Error(`range ${start}-${end}: not a range of one address family`);
+  const width = bits(a.family);
+  let prefix = width;
+  while (prefix > 0 && a.value >> BigInt(width - prefix) !== b.value >> BigInt(width - prefix)) prefix--;
+  const network = (a.value >> BigInt(width - prefix)) << BigInt(width - prefix);
+  return `${formatIp(a.family, network)}/${prefix}`;
+}

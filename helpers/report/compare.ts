@@ -139,6 +139,13 @@ function compareTargets(before: CompareSide, after: CompareSide): Pick<Compariso
   diff('Multus DaemonSet', b.multus.daemonSet, a.multus.daemonSet);
   diff('Multus image', b.multus.image, a.multus.image);
   diff('Multus flavor', b.multus.flavor, a.multus.flavor);
+  // A pod replaced (a rollout, a node reboot) or restarted in between: health/multus-pods says whether that is a failure.
+  if (b.multus.pods && a.multus.pods) {
+    const podLine = (p: { name: string; restarts: Record<string, number> } | undefined): string | undefined =>
+      p ? `${p.name}, ${Object.values(p.restarts).reduce((x, y) => x + y, 0)} restart(s)` : undefined;
+    const nodes = [...new Set([...b.multus.pods, ...a.multus.pods].map((p) => p.node))].sort();
+    for (const node of nodes) diff(`Multus pod on ${node}`, podLine(b.multus.pods.find((p) => p.node === node)), podLine(a.multus.pods.find((p) => p.node === node)));
+  }
   const nodesB = new Map(b.nodes.map((n) => [n.name, n]));
   const nodesA = new Map(a.nodes.map((n) => [n.name, n]));
   for (const name of [...new Set([...nodesB.keys(), ...nodesA.keys()])].sort()) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MultusInfo, NodeCapabilities } from '../capabilities/types.ts';
+import type { MultusPodRecord } from '../multus/pods.ts';
 import { runStateDir, writeStateFile } from '../k8s/api-lost.ts';
 import type { AppliedNad } from './results.ts';
 
@@ -9,7 +10,9 @@ import type { AppliedNad } from './results.ts';
  * say what changed between two runs besides the verdicts: the Kubernetes
  * version, the Multus DaemonSet (image, flavor), each node's CNI plugin
  * binaries (sha256, from the node probe) and the NADs the scenarios applied
- * (name and a hash of their config).
+ * (name and a hash of their config). The Multus pods and their restart
+ * counts let a later run (`--baseline`) tell restarts since this one
+ * (health/multus-pods).
  */
 export interface RunTarget {
   kubernetesVersion: string;
@@ -19,6 +22,8 @@ export interface RunTarget {
     flavor: MultusInfo['flavor'];
     ready: number;
     desired: number;
+    /** Its pods when the run started; absent in reports written before they were recorded. */
+    pods?: MultusPodRecord[];
   };
   nodes: TargetNode[];
   nads: AppliedNad[];
@@ -58,7 +63,14 @@ export function runTargetFrom(facts: { serverVersion: string; multus: MultusInfo
   const m = facts.multus;
   return {
     kubernetesVersion: facts.serverVersion,
-    multus: { ...(m.daemonSet ? { daemonSet: m.daemonSet } : {}), ...(m.image ? { image: m.image } : {}), flavor: m.flavor, ready: m.ready, desired: m.desired },
+    multus: {
+      ...(m.daemonSet ? { daemonSet: m.daemonSet } : {}),
+      ...(m.image ? { image: m.image } : {}),
+      flavor: m.flavor,
+      ready: m.ready,
+      desired: m.desired,
+      ...(m.pods ? { pods: m.pods.map((p) => ({ ...p, restarts: { ...p.restarts } })) } : {}),
+    },
     nodes: facts.nodes.map((n) => ({
       name: n.name,
       ...(n.probe ? { cniBinaries: { ...n.probe.cniBinaries } } : {}),

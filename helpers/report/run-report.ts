@@ -74,6 +74,7 @@ const TargetSchema = z.object({
     flavor: z.enum(['thin', 'thick', 'unknown']),
     ready: z.number(),
     desired: z.number(),
+    pods: z.array(z.object({ name: z.string(), uid: z.string(), node: z.string(), restarts: z.record(z.string(), z.number()) })).optional(),
   }),
   nodes: z.array(z.object({ name: z.string(), cniBinaries: z.record(z.string(), z.string()).optional(), probeError: z.string().optional() })),
   nads: z.array(z.object({ scenario: z.string(), name: z.string(), configSha256: z.string() })),

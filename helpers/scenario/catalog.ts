@@ -2,7 +2,7 @@ import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'lifecycle' | 'audit' | 'scale';
+export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -54,9 +54,18 @@ const READ_ONLY = new Set([
   'health/cni-config-order',
   'health/plugin-binaries',
   'health/tkg-package',
+  'health/stale-config',
+  'health/config-flavor',
+  'health/delegate-config',
+  'health/thin-kubeconfig',
+  'health/multus-pods',
   'audit/workload-pods',
 ]);
 
+// The policy scenarios need the API served (a skip otherwise); a served API
+// that nothing enforces fails them.
+const MNP: Requirement[] = ['multus', 'macvlan', 'multi-networkpolicy'];
+const MNP_RULE = 'MultiNetworkPolicy (NetworkPolicy semantics)';
 // Scenarios that make their namespace themselves once they know they will
 // use it: scale/pods first refuses an N its range or node cannot hold.
 const NAMESPACE_LATER = new Set(['scale/pods']);
@@ -68,6 +77,12 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('health/cni-config-order', '00-multus.conf sorts first in /etc/cni/net.d on every node', 'quick', ['multus'], 'Multus install'),
   s('health/plugin-binaries', 'CNI plugin binaries present and identical on every node', 'quick', ['multus'], 'Multus install'),
   s('health/tkg-package', 'TKG PackageInstall multus-cni reconciled', 'quick', ['tkg'], 'TKG package'),
+  // How Multus breaks in production (the rule names the upstream reports of each failure mode).
+  s('health/stale-config', '00-multus.conf* on a node exactly where a Multus pod runs (no stale config)', 'quick', [], 'Multus install (multus-cni#592, #1429)'),
+  s('health/config-flavor', 'Multus config on every node written for the running flavor (thin or thick)', 'quick', ['multus', 'multus-flavor'], 'Multus install (multus-cni#1218, #1422)'),
+  s('health/delegate-config', 'the primary CNI config Multus delegates to is on every node, no renamed or backup copy', 'quick', ['multus'], 'Multus install (multus-cni#972)'),
+  s('health/thin-kubeconfig', "thin plugin's kubeconfig token valid beyond multus.tokenMargin, bound to a live pod", 'quick', ['multus', 'multus-thin'], 'Multus thin plugin (multus-cni#852, #1263)'),
+  s('health/multus-pods', 'Multus pods never OOMKilled, no restarts since the baseline; restarts, limits, image reported', 'quick', ['multus'], 'Multus daemon (multus-cni#1346, #1416, #1160)'),
   s('health/plain-pod', 'a pod without network annotations still starts', 'quick', ['multus'], 'NPWG §6.2'),
   s('in-pod/macvlan', 'macvlan attachment: name, IP in range, UP, bridge mode, MAC, routes', 'quick', ['multus', 'macvlan'], 'NPWG §4.2, §5.3', 'macvlan'),
   s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),
@@ -97,6 +112,20 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('traffic/same-node', 'pod-to-pod over net1 on the same node', 'standard', ['multus', 'macvlan'], 'L2 segment'),
   s('traffic/cross-node', 'pod-to-pod over net1 across nodes', 'standard', ['multus', 'macvlan', 'two-nodes'], 'L2 segment'),
   s('traffic/external-host', "an external host on the master's segment reaches the pod", 'standard', ['multus', 'macvlan', 'external-peer'], 'L2 segment'),
+  // MultiNetworkPolicy on the secondary network: each checks allowed traffic passes and denied traffic is dropped.
+  s('policy/ingress-deny-all', 'ingress deny-all drops traffic to the pod over net1, its own traffic out still flows', 'standard', MNP, MNP_RULE),
+  s('policy/allow-from-pod', 'ingress from a podSelector: the selected pod gets through, another is dropped', 'standard', MNP, MNP_RULE),
+  s(
+    'policy/pod-selector-namespace',
+    "ingress from a podSelector admits matching pods of the policy's namespace only",
+    'standard',
+    MNP,
+    `${MNP_RULE}: a peer podSelector without namespaceSelector selects pods in the policy's namespace`,
+  ),
+  s('policy/namespace-selector', 'ingress from a namespaceSelector: pods of the selected namespace get through, others are dropped', 'standard', MNP, MNP_RULE),
+  s('policy/egress', 'egress to a podSelector: the selected pod is reached, another is not', 'standard', MNP, MNP_RULE),
+  s('policy/ip-block', 'ingress from an ipBlock with except: the external host gets through, a pod in except is dropped', 'standard', [...MNP, 'external-peer'], MNP_RULE),
+  s('policy/port-protocol', 'ingress on one TCP port: that port gets through, another port and ICMP are dropped', 'standard', MNP, MNP_RULE),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',

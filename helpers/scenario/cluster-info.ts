@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Mode, Profile, RunSettings } from '../config/settings.ts';
 import type { MultusInfo, NodeCapabilities } from '../capabilities/types.ts';
 import type { ProfileValues } from '../fixtures/profile.ts';
+import type { BaselinePods } from '../assert/multus-pods.ts';
 import { defaultConcurrency } from './concurrency.ts';
 import { timeoutsFor, type Timeouts } from './timeouts.ts';
 
@@ -42,6 +43,10 @@ export interface ClusterInfo {
   nodeSelector?: string;
   /** The test pod image could not be used for probes: the reason. */
   probeProblem?: string;
+  /** health/thin-kubeconfig: how long the thin plugin's token must still be valid (multus.tokenMargin). */
+  tokenMarginSeconds: number;
+  /** `--baseline`: what that run recorded of the Multus pods (health/multus-pods counts restarts since). */
+  baselineMultusPods?: BaselinePods;
 }
 
 declare module 'vitest' {
@@ -74,6 +79,7 @@ export function buildClusterInfo(
     multus: facts.multus,
     nodes: facts.nodes,
     concurrency: settings.concurrency ?? defaultConcurrency(facts.nodes),
+    tokenMarginSeconds: settings.multus.tokenMargin,
     ...(settings.network.nodeSelector ? { nodeSelector: settings.network.nodeSelector } : {}),
   };
 }

@@ -27,6 +27,8 @@ export interface PodOptions {
   namespace?: string;
   /** Extended resources to request (SR-IOV VFs), as name → count. */
   resources?: Record<string, string>;
+  /** Pod labels (what MultiNetworkPolicy selectors match). */
+  labels?: Record<string, string>;
 }
 
 export interface PodFailure {
@@ -118,6 +120,7 @@ export class ScenarioEnv {
     const body = renderPodFixture<k8s.V1Pod>('test-pod', { name, image: this.profile.testImage });
     body.metadata = { ...body.metadata, namespace: opts.namespace ?? this.ns };
     if (opts.networks !== undefined) body.metadata.annotations = { [NETWORKS_ANNOTATION]: opts.networks };
+    if (opts.labels) body.metadata.labels = { ...body.metadata.labels, ...opts.labels };
     if (opts.node) body.spec!.nodeName = opts.node;
     else if (opts.networks !== undefined) {
       const affinity = attachAffinity(this.cluster);

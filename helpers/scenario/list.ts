@@ -111,9 +111,16 @@ export function selectedSuiteFiles(settings: Pick<RunSettings, 'tests' | 'scale'
 const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'two-nodes']);
 
 // What only the node probe tells: link support, plugins, the master (requirements),
-// and the CNI files and plugin hashes the two health checks compare.
+// and what the health checks read of each node (CNI files, plugin hashes, Multus config, the thin token).
 const NEEDS_PROBE: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes']);
-const READS_PROBE = new Set(['health/cni-config-order', 'health/plugin-binaries']);
+const READS_PROBE = new Set([
+  'health/cni-config-order',
+  'health/plugin-binaries',
+  'health/stale-config',
+  'health/config-flavor',
+  'health/delegate-config',
+  'health/thin-kubeconfig',
+]);
 
 /**
  * Whether a scenario this run selects (by --test, --scale and mode) needs the node

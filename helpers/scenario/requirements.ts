@@ -1,6 +1,7 @@
 import type { ClusterInfo } from './cluster-info.ts';
 import { attachVerdict, sriovVerdict, type AttachSettings, type LinkKind, type NodeVerdict } from '../capabilities/node-verdict.ts';
 import type { NodeCapabilities } from '../capabilities/types.ts';
+import { MNP_RESOURCE } from '../multus/detect.ts';
 
 export type { NodeVerdict } from '../capabilities/node-verdict.ts';
 
@@ -14,10 +15,15 @@ export type Requirement =
   | 'sriov'
   | 'two-nodes'
   | 'external-peer'
+  | 'multi-networkpolicy'
   | 'tkg'
   | 'disruptive'
   | 'node-residue'
-  | 'scale-range';
+  | 'scale-range'
+  /** The Multus DaemonSet's flavor is known (thin or thick): what its config on the nodes must look like. */
+  | 'multus-flavor'
+  /** Thin Multus: the plugin on the nodes authenticates with a kubeconfig token. */
+  | 'multus-thin';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -126,10 +132,29 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return cluster.profile.externalPeer
         ? RUN
         : { outcome: 'skip', reason: `no external host on the master's L2 segment is configured for profile ${cluster.profileName} (set externalPeer.netns)` };
+    case 'multi-networkpolicy':
+      // Only the API decides: a served API whose policies nothing enforces is
+      // the scenario's failure (it waits for enforcement, bounded), not a skip.
+      return cluster.multus.multiNetworkPolicy
+        ? RUN
+        : { outcome: 'skip', reason: `no MultiNetworkPolicy CRD: ${MNP_RESOURCE} is not served on the cluster` };
     case 'tkg':
       return cluster.multus.carvelPackaging ? RUN : { outcome: 'skip', reason: 'not a TKG cluster: the packaging.carvel.dev API (PackageInstall) is not served' };
     case 'disruptive':
       return cluster.mode === 'full' ? RUN : { outcome: 'skip', reason: `mode ${cluster.mode} leaves out disruptive scenarios (use --mode full)` };
+    case 'multus-flavor':
+      return cluster.multus.flavor !== 'unknown'
+        ? RUN
+        : { outcome: 'skip', reason: `the flavor of ${cluster.multus.daemonSet ?? 'the Multus DaemonSet'} is unknown (it runs no known Multus entrypoint): which config it writes is unknown` };
+    case 'multus-thin':
+      if (cluster.multus.flavor === 'thin') return RUN;
+      return {
+        outcome: 'skip',
+        reason:
+          cluster.multus.flavor === 'thick'
+            ? 'Multus runs thick (multus-daemon): the shim on the nodes reaches the daemon over its socket and holds no kubeconfig token'
+            : `the flavor of ${cluster.multus.daemonSet ?? 'the Multus DaemonSet'} is unknown: whether the nodes hold a thin kubeconfig token is unknown`,
+      };
     case 'scale-range':
       // The testbed's and kind's profiles carry a subnet of its own; anyone else's cluster only one the user named.
       return cluster.profile.scaleSubnet

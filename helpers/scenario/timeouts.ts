@@ -22,6 +22,12 @@ export interface Timeouts {
    * outage is waited out.
    */
   apiLost: number;
+  /**
+   * How long a MultiNetworkPolicy may take to be enforced after it was
+   * created (its denied traffic polled until dropped): past it, the API is
+   * served but nothing enforces it, a failure.
+   */
+  policyEnforced: number;
 }
 
 const BASE: Timeouts = {
@@ -34,6 +40,7 @@ const BASE: Timeouts = {
   multusReady: 180_000,
   namespaceGone: 120_000,
   apiLost: 30_000,
+  policyEnforced: 60_000,
 };
 
 // Real clusters pull images and schedule across many nodes: give them longer.

@@ -131,7 +131,51 @@ build_whereabouts() {
   log "whereabouts $WHEREABOUTS_VERSION: done ($(elapsed))"
 }
 
+
+# multi-networkpolicy-iptables, the MultiNetworkPolicy implementation the
+# policy/* scenarios run against. Optional: when it cannot be built, the
+# reason goes to $MNP_BIN.unavailable, the testbed comes up without it and
+# the policy scenarios are skipped for want of the CRD. Built from the Go
+# module proxy at $MNP_VERSION or, when MC_MNP_SOURCE names one, from a
+# checkout of the upstream repository (the proxy may not serve the module).
+# It is the main module here, not a dependency, so its own replace
+# directives (k8s.io staging modules) apply.
+build_mnp() {
+  [ -f "$MNP_BIN/.complete" ] && { log "multi-networkpolicy-iptables $MNP_VERSION: cached ($(cat "$MNP_BIN/SOURCE"))"; return; }
+  local mod=github.com/k8snetworkplumbingwg/multi-networkpolicy-iptables
+  local work=$CACHE_DIR/work/multi-networkpolicy-iptables-$MNP_VERSION src origin modflag=-mod=mod
+  rm -rf "$work" "$MNP_BIN.unavailable"; mkdir -p "$work"
+  if [ -n "${MC_MNP_SOURCE:-}" ]; then
+    grep -qx "module $mod" "$MC_MNP_SOURCE/go.mod" 2>/dev/null || die "MC_MNP_SOURCE=$MC_MNP_SOURCE: no go.mod of $mod there"
+    src=$MC_MNP_SOURCE
+    origin="checkout $MC_MNP_SOURCE"
+    # A checkout carries its vendor directory: no download at all.
+    [ -f "$src/vendor/modules.txt" ] && modflag=-mod=vendor
+  else
+    local out
+    out=$(cd "$work" && go mod download -json "$mod@$MNP_VERSION" 2>&1) || true
+    src=$(printf '%s\n' "$out" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+    if [ -z "$src" ] || [ ! -d "$src" ]; then
+      local why
+      why=$(printf '%s\n' "$out" | sed -n 's/.*"Error": "\(.*\)".*/\1/p' | sed 's/\\n.*//')
+      printf 'multi-networkpolicy-iptables %s could not be downloaded: %s\n' "$MNP_VERSION" "${why:-$(printf '%s' "$out" | tail -1)}" >"$MNP_BIN.unavailable"
+      log "$(cat "$MNP_BIN.unavailable"); MultiNetworkPolicy will not be installed (MC_MNP_SOURCE=<checkout of $mod> builds it from source)"
+      return 0
+    fi
+    origin="Go module proxy $mod@$MNP_VERSION"
+  fi
+  # The module cache is read-only; build in a copy.
+  cp -r "$src/." "$work/src"; chmod -R u+w "$work/src"
+  mkdir -p "$MNP_BIN.tmp"
+  log "multi-networkpolicy-iptables $MNP_VERSION: compiling from $origin ($(elapsed))"
+  (cd "$work/src" && with_heartbeat "multi-networkpolicy-iptables" go build "$modflag" -trimpath -ldflags "-s -w" \
+    -o "$MNP_BIN.tmp/multi-networkpolicy-iptables" ./cmd/multi-networkpolicy-iptables)
+  echo "$origin" >"$MNP_BIN.tmp/SOURCE"
+  rm -rf "$MNP_BIN" "$work"; mv "$MNP_BIN.tmp" "$MNP_BIN"; touch "$MNP_BIN/.complete"
+  log "multi-networkpolicy-iptables $MNP_VERSION: done ($(elapsed))"
+}
+
 mkdir -p "$BIN_DIR"
-targets=${*:-multus whereabouts etcd critools kubernetes}
+targets=${*:-multus whereabouts etcd critools kubernetes mnp}
 for t in $targets; do "build_$t"; done
 log "all builds done in $(elapsed)"

@@ -3,7 +3,8 @@
 # docker.io) and saves each as a tarball in the cache, keyed by a hash of
 # its build context. `up` imports the tarballs into containerd.
 # Prints the tarball paths, one per line, in the order pause, testpod, multus,
-# whereabouts; with arguments (e.g. `images.sh testpod`), only those images.
+# whereabouts; with arguments (e.g. `images.sh testpod`), only those images
+# (`mnp`, the MultiNetworkPolicy daemon, only when asked: multi-networkpolicy.sh does).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -75,6 +76,34 @@ stage_whereabouts() {
   chmod 1777 "$root/tmp"
 }
 
+# multi-networkpolicy-iptables (build.sh mnp) with Debian's iptables: the
+# daemon execs iptables/ip6tables{,-save,-restore}, which load their match
+# and target extensions (libxt_*.so) at run time, and looks protocols up.
+stage_mnp() {
+  local ctx=$1 root=$1/rootfs
+  [ -f "$MNP_BIN/.complete" ] || die "multi-networkpolicy-iptables not built: $(cat "$MNP_BIN.unavailable" 2>/dev/null || echo 'run scripts/testbed/build.sh mnp')"
+  local xt=/usr/lib/x86_64-linux-gnu/xtables multi=/usr/sbin/xtables-nft-multi
+  [ -x "$multi" ] && [ -d "$xt" ] || die "iptables (nft) not found: apt-get install iptables"
+  mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/etc" "$root/tmp" "$root/run" "$root/var"
+  cp "$TESTBED_DIR/images/multi-networkpolicy/Dockerfile" "$ctx/"
+  cp "$MNP_BIN/multi-networkpolicy-iptables" "$root/usr/bin/"
+  cp "$multi" "$root/usr/sbin/"
+  local n lib
+  for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+    ln -s xtables-nft-multi "$root/usr/sbin/$n"
+  done
+  mkdir -p "$root$xt"
+  cp "$xt"/*.so "$root$xt/"
+  # Some extensions need more than the binary does (libnetfilter_conntrack, libm).
+  for lib in $(ldd "$multi" "$xt"/*.so | grep -o '^[[:space:]].*/[^ ]*' | grep -o '/[^ ]*' | sort -u); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  cp /etc/protocols /etc/services "$root/etc/"
+  ln -s ../run "$root/var/run"
+  chmod 1777 "$root/tmp"
+}
+
 DOCKERD_PID=
 stop_dockerd() {
   [ -n "$DOCKERD_PID" ] || return 0
@@ -135,6 +164,7 @@ for name in ${*:-pause testpod multus whereabouts}; do
     testpod) build_image testpod "$TESTPOD_IMAGE" ;;
     multus) build_image multus "$MULTUS_IMAGE" ;;
     whereabouts) build_image whereabouts "$WHEREABOUTS_IMAGE" ;;
-    *) die "unknown image $name (pause, testpod, multus, whereabouts)" ;;
+    mnp) build_image mnp "$MNP_IMAGE" ;;
+    *) die "unknown image $name (pause, testpod, multus, whereabouts, mnp)" ;;
   esac
 done

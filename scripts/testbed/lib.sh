@@ -13,6 +13,9 @@ ETCD_BIN=$BIN_DIR/etcd-$ETCD_VERSION
 MULTUS_BIN=$BIN_DIR/multus-$MULTUS_VERSION
 CRI_BIN=$BIN_DIR/cri-tools-$CRITOOLS_VERSION
 WHEREABOUTS_BIN=$BIN_DIR/whereabouts-$WHEREABOUTS_VERSION
+# Optional: without it the testbed comes up with no MultiNetworkPolicy
+# implementation (build.sh records why in $MNP_BIN.unavailable).
+MNP_BIN=$BIN_DIR/multi-networkpolicy-iptables-$MNP_VERSION
 
 # Runtime state of a running testbed: everything `down` must remove.
 STATE_DIR=${MC_STATE_DIR:-/var/lib/multus-conformance}

@@ -7,6 +7,13 @@
 # Running it on a healthy testbed does nothing; after a killed instance it
 # clears the leftovers first.
 set -euo pipefail
+# Close every descriptor inherited above stderr (bash keeps its own script on
+# 255, close-on-exec): the daemons started below would hold them for the
+# testbed's lifetime, and a lock taken around this script
+# (`flock testbed.lock up.sh`) would never be released.
+for fd in $(ls /proc/$$/fd); do
+  if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 . "$(dirname "$0")/lib.sh"
 require_root
 START=$(date +%s)
@@ -349,6 +356,14 @@ wait_ready() {
     die "Multus did not write $CNI_CONF_DIR/00-multus.conf or .conflist"
 }
 
+# MultiNetworkPolicy for the policy/* scenarios: its CRD and daemon, when the
+# daemon was built (build.sh mnp); otherwise a line saying why, and no CRD.
+install_multi_networkpolicy() {
+  "$TESTBED_DIR/multi-networkpolicy.sh" install 2>"$LOG_DIR/multi-networkpolicy.log" ||
+    fail_with_log multi-networkpolicy
+  grep -h 'not installed' "$LOG_DIR/multi-networkpolicy.log" >&2 || true
+}
+
 preflight
 # Leftovers of an instance that was killed without `down`: clear them first.
 if [ -d "$STATE_DIR" ] || ip link show "$NODE_IF" >/dev/null 2>&1 || ip netns list | grep -qw "$EXT_NETNS"; then
@@ -378,5 +393,7 @@ log "waiting for node Ready and Multus ($(elapsed))"
 wait_ready
 log "whereabouts IPAM ($(elapsed))"
 "$TESTBED_DIR/whereabouts.sh"
+log "MultiNetworkPolicy ($(elapsed))"
+install_multi_networkpolicy
 log "testbed up in $(elapsed)"
 echo "$KUBECONFIG_OUT"

@@ -5,38 +5,19 @@
 // the node while it runs may briefly meet a restarting Multus. Run it only
 // where disruptive scenarios are allowed; afterAll restores the DaemonSet as
 // scripts/testbed/up.sh applies it, also when a test fails.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { controlledBy } from '../../helpers/assert/restart-scope.ts';
 import { waitFor } from '../../helpers/k8s/wait.ts';
 import { cli, kubeClient, newRunId, readJunit, readReport, reportDir } from './cli.ts';
+import { testbedKubectl, upShManifest } from './testbed-multus.ts';
 
 const NS = 'kube-system';
 const MULTUS = 'kube-multus-ds';
 const DECOY = 'multus-dynamic-networks-controller';
 const BYSTANDER = 'mc-e2e-bystander';
 const TESTPOD_IMAGE = 'localhost/multus-conformance/testpod:1';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-/** What scripts/testbed/up.sh (wait_ready) applies: the thin manifest with the testbed's image and kubelet root. */
-function upShManifest(): string {
-  const versions = readFileSync(`${REPO}scripts/testbed/versions.env`, 'utf8');
-  const image = /^MULTUS_IMAGE=(\S+)/m.exec(versions)![1]!;
-  const stateDir = process.env['MC_STATE_DIR'] ?? '/var/lib/multus-conformance';
-  return readFileSync(`${REPO}fixtures/multus/multus-thin.yaml`, 'utf8')
-    .replaceAll('__MULTUS_IMAGE__', image)
-    .replaceAll('__KUBELET_ROOT__', `${stateDir}/kubelet`);
-}
-
-/** The testbed's own kubectl (the one up.sh uses), so the restore is byte for byte up.sh's apply. */
-function testbedKubectl(): string {
-  const versions = readFileSync(`${REPO}scripts/testbed/versions.env`, 'utf8');
-  const k8sVersion = /^K8S_VERSION=(\S+)/m.exec(versions)![1]!;
-  return `${process.env['MC_CACHE_DIR'] ?? '/var/cache/multus-conformance'}/bin/kubernetes-${k8sVersion}/kubectl`;
-}
 
 describe('writes on a cluster the suite did not create stay confined (restarts Multus)', () => {
   const kubeconfig = inject('testbedKubeconfig');

@@ -64,6 +64,20 @@ describe('known-failures file', () => {
     }).message;
     const thick = loadKnownFailures(join(import.meta.dirname, '../../fixtures/known-failures/testbed-thick.yaml'), IDS);
     expect(matchKnown(thick, 'lifecycle/pod-during-restart', thickFailure, NOW)).toMatchObject({ known: { entry: 0 } });
+    // The MultiNetworkPolicy finding, on both flavours: the message assertDropped throws (helpers/assert/policy.ts).
+    const policyFailure = new ConformanceFailure({
+      pod: 'mc-1-policy-pod-selector-namespace/target',
+      iface: 'net1',
+      check:
+        'TCP port 8080 from mc-1-policy-pod-selector-namespace-other/foreign to mc-1-policy-pod-selector-namespace/target at 192.168.1.70 over net1, the podSelector peer selects pods of namespace mc-1-policy-pod-selector-namespace only, so it is denied by MultiNetworkPolicy mc-1-policy-pod-selector-namespace/allow-from-pod',
+      expected: 'dropped',
+      actual: 'passed: mc-policy-8080 (exit 0)',
+    }).message;
+    for (const list of [thin, thick]) expect(matchKnown(list, 'policy/pod-selector-namespace', policyFailure, NOW)).toMatchObject({ known: { entry: 1 } });
+    // Its enforcement never coming is not the finding.
+    expect(matchKnown(thin, 'policy/pod-selector-namespace', 'MultiNetworkPolicy x/allow-from-pod enforced within 60s: …: expected dropped (the policy enforced), got never dropped', NOW)).toMatchObject({
+      misses: [{ why: 'message differs' }],
+    });
     // Its other failures (a pod that never came up, a wrong address) are not accepted.
     expect(matchKnown(thick, 'lifecycle/pod-during-restart', 'pod mc-1/during-1: waiting for Ready: timed out after 120s', NOW)).toMatchObject({ misses: [{ why: 'message differs' }] });
   });

@@ -43,6 +43,7 @@ function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
     serverVersion: 'v1.34.4',
     multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
     nodes: [node('mc-node')],
+    tokenMarginSeconds: 86400,
     ...over,
   };
 }
@@ -91,6 +92,12 @@ describe('skip reasons come from what the cluster really lacks', () => {
     ['in-pod/macvlan', cluster({ profile: { ...cluster().profile, master: 'ens5' } }), /node mc-node: master interface ens5 \(network\.master\) does not exist on the node \(it has eth0, .*mc-seg0/],
     ['in-pod/macvlan', cluster({ profile: withoutMaster() }), /no master interface configured for profile local: set network\.master/],
     ['traffic/external-host', cluster({ profile: withoutPeer() }), /no external host/],
+    ['policy/ingress-deny-all', cluster(), /no MultiNetworkPolicy CRD: multi-networkpolicies\.k8s\.cni\.cncf\.io\/v1beta1 is not served on the cluster/],
+    ['policy/ingress-deny-all', cluster({ multus: { ...cluster().multus, multiNetworkPolicy: false } }), /no MultiNetworkPolicy CRD/],
+    // Served is enough to run: whether anything enforces it is the scenario's to find out (and fail).
+    ['policy/ingress-deny-all', cluster({ multus: { ...cluster().multus, multiNetworkPolicy: true } }), undefined],
+    ['policy/ip-block', cluster({ multus: { ...cluster().multus, multiNetworkPolicy: true }, profile: withoutPeer() }), /no external host/],
+    ['policy/egress', cluster({ multus: { ...withoutDaemonSet(), multiNetworkPolicy: true } }), /Multus is not installed/],
     ['scale/pods', cluster(), undefined],
     ['scale/pods', cluster({ mode: 'quick' }), undefined],
     [

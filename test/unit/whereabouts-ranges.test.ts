@@ -39,6 +39,7 @@ function otherSpans(p: ProfileValues): Record<string, Span> {
     gateway: [ip(p.gateway), ip(p.gateway)],
   };
   if (p.trafficRangeStart && p.trafficRangeEnd) spans['trafficRangeStart..End'] = [ip(p.trafficRangeStart), ip(p.trafficRangeEnd)];
+  if (p.policyRangeStart && p.policyRangeEnd) spans['policyRangeStart..End'] = [ip(p.policyRangeStart), ip(p.policyRangeEnd)];
   if (p.externalPeer) spans['externalPeer.address'] = [ip(p.externalPeer.address), ip(p.externalPeer.address)];
   // scale/pods' own subnet (all of it: its NADs' ranges are cut from it).
   if (p.scaleSubnet) spans['scaleSubnet'] = [parseCidr(p.scaleSubnet)!.network, parseCidr(p.scaleSubnet)!.last];
