@@ -5,6 +5,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
+import { registerUpgrade } from './commands/upgrade.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT, EXIT_CODES_HELP, PROGRAM, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
 import { packageVersion } from './paths.ts';
@@ -24,6 +25,7 @@ export function buildProgram(done: (code: ExitCode) => void): Command {
   registerAudit(program, done);
   registerCleanup(program, done);
   registerCompare(program, done);
+  registerUpgrade(program, done);
   registerSelftest(program, done);
   return program;
 }

@@ -24,9 +24,9 @@ with_heartbeat() {
 
 # A wrapper module, because these commands are built as dependencies.
 new_module() {
-  local dir=$1 name=$2
+  local dir=$1 name=$2 go=${3:-1.24.0}
   rm -rf "$dir"; mkdir -p "$dir"
-  printf 'module mcbuild/%s\n\ngo 1.24.0\n' "$name" >"$dir/go.mod"
+  printf 'module mcbuild/%s\n\ngo %s\n' "$name" "$go" >"$dir/go.mod"
 }
 
 build_kubernetes() {
@@ -80,7 +80,10 @@ build_etcd() {
 build_multus() {
   [ -f "$MULTUS_BIN/.complete" ] && { log "multus $MULTUS_VERSION: cached"; return; }
   local work=$CACHE_DIR/work/multus-$MULTUS_VERSION
-  new_module "$work" multus
+  # MULTUS_GO: a pinned toolchain (the old pin's, versions.env); this machine's Go otherwise.
+  local GOTOOLCHAIN=${MULTUS_GO:-local}
+  export GOTOOLCHAIN
+  if [ "$GOTOOLCHAIN" = local ]; then new_module "$work" multus; else new_module "$work" multus "${GOTOOLCHAIN#go}"; fi
   cd "$work"
   local mod=gopkg.in/k8snetworkplumbingwg/multus-cni.v4
   go mod edit -require="$mod@$MULTUS_VERSION"
@@ -90,8 +93,11 @@ build_multus() {
   with_heartbeat "multus" go build -trimpath -ldflags "$ldf" -o "$MULTUS_BIN.tmp/" \
     "$mod/cmd/multus" "$mod/cmd/thin_entrypoint" "$mod/cmd/install_multus" \
     "$mod/cmd/multus-daemon" "$mod/cmd/multus-shim"
-  # install_multus copies this next to the multus binary; the image needs it.
-  go build -trimpath -ldflags "$ldf" -o "$MULTUS_BIN.tmp/passthru" "$mod/cmd/passthru-cni"
+  # install_multus (v4.2 on) copies this next to the multus binary; the image
+  # needs it. Older versions have no passthru-cni command.
+  if [ -d "$(go list -m -f '{{.Dir}}' "$mod")/cmd/passthru-cni" ]; then
+    go build -trimpath -ldflags "$ldf" -o "$MULTUS_BIN.tmp/passthru" "$mod/cmd/passthru-cni"
+  fi
   rm -rf "$MULTUS_BIN"; mv "$MULTUS_BIN.tmp" "$MULTUS_BIN"; touch "$MULTUS_BIN/.complete"
   log "multus $MULTUS_VERSION: done ($(elapsed))"
 }
@@ -131,6 +137,12 @@ build_whereabouts() {
   log "whereabouts $WHEREABOUTS_VERSION: done ($(elapsed))"
 }
 
+# The older pin of the upgrade rehearsal: the same build, its own cache entry.
+# Not a default target (a run needs only the default version); scripts/setup
+# builds it for the project's own tests.
+build_multus_old() {
+  MULTUS_VERSION=$MULTUS_OLD_VERSION MULTUS_BIN=$MULTUS_OLD_BIN MULTUS_GO=$MULTUS_OLD_GO build_multus
+}
 
 # multi-networkpolicy-iptables, the MultiNetworkPolicy implementation the
 # policy/* scenarios run against. Optional: when it cannot be built, the

@@ -48,8 +48,10 @@ stage_multus() {
   [ -f "$MULTUS_BIN/.complete" ] || die "multus binaries missing: run scripts/testbed/build.sh first"
   cp "$MULTUS_BIN/thin_entrypoint" "$MULTUS_BIN/install_multus" "$root/"
   # The thick DaemonSet runs install_multus from the bin directory, the thin one from /.
-  cp "$MULTUS_BIN/multus" "$MULTUS_BIN/multus-shim" "$MULTUS_BIN/multus-daemon" "$MULTUS_BIN/passthru" \
+  cp "$MULTUS_BIN/multus" "$MULTUS_BIN/multus-shim" "$MULTUS_BIN/multus-daemon" \
     "$MULTUS_BIN/install_multus" "$root/usr/src/multus-cni/bin/"
+  # passthru exists from v4.2 on (build.sh).
+  if [ -f "$MULTUS_BIN/passthru" ]; then cp "$MULTUS_BIN/passthru" "$root/usr/src/multus-cni/bin/"; fi
   # multus-daemon looks itself up with os/user (static build: /etc/passwd),
   # and opens pod network namespaces by the runtime's /var/run/netns path.
   mkdir -p "$root/etc" "$root/var" "$root/run"
@@ -162,7 +164,14 @@ for name in ${*:-pause testpod multus whereabouts}; do
   case $name in
     pause) build_image pause "$PAUSE_IMAGE" ;;
     testpod) build_image testpod "$TESTPOD_IMAGE" ;;
-    multus) build_image multus "$MULTUS_IMAGE" ;;
+    multus)
+      build_image multus "$MULTUS_IMAGE"
+      # Up with the older pin: the default version's image is there too, as
+      # an operator's registry would have it, so an in-place upgrade (a
+      # `kubectl apply` of the newer DaemonSet) finds it.
+      if [ "$MULTUS_VERSION" != "$MULTUS_DEFAULT_VERSION" ]; then
+        MULTUS_BIN=$MULTUS_DEFAULT_BIN build_image multus "$MULTUS_DEFAULT_IMAGE"
+      fi ;;
     whereabouts) build_image whereabouts "$WHEREABOUTS_IMAGE" ;;
     mnp) build_image mnp "$MNP_IMAGE" ;;
     *) die "unknown image $name (pause, testpod, multus, whereabouts, mnp)" ;;

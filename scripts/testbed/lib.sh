@@ -79,4 +79,22 @@ pid_alive() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"
 }
 
+# MC_MULTUS_VERSION picks one of the two pinned Multus versions: the default
+# (MULTUS_VERSION) or the older one the upgrade rehearsal starts from. Only
+# pinned versions, because only those are built and cached.
+MULTUS_DEFAULT_VERSION=$MULTUS_VERSION
+MULTUS_DEFAULT_IMAGE=$MULTUS_IMAGE
+MULTUS_DEFAULT_BIN=$MULTUS_BIN
+# Keyed by the Go toolchain too: the same version built with another Go is another binary.
+MULTUS_OLD_BIN=$BIN_DIR/multus-$MULTUS_OLD_VERSION-$MULTUS_OLD_GO
+if [ -n "${MC_MULTUS_VERSION:-}" ]; then
+  case $MC_MULTUS_VERSION in
+    "$MULTUS_VERSION"|"$MULTUS_OLD_VERSION") ;;
+    *) die "MC_MULTUS_VERSION must be $MULTUS_VERSION or $MULTUS_OLD_VERSION (scripts/testbed/versions.env), not \"$MC_MULTUS_VERSION\"" ;;
+  esac
+  if [ "$MC_MULTUS_VERSION" = "$MULTUS_OLD_VERSION" ]; then MULTUS_BIN=$MULTUS_OLD_BIN; fi
+  MULTUS_VERSION=$MC_MULTUS_VERSION
+  MULTUS_IMAGE=${MULTUS_DEFAULT_IMAGE%:*}:$MULTUS_VERSION
+fi
+
 kubectl_admin() { kubectl --kubeconfig "$KUBECONFIG_OUT" "$@"; }

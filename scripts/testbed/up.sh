@@ -53,6 +53,10 @@ preflight() {
   [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] && [ -f "$CRI_BIN/.complete" ] &&
     [ -f "$WHEREABOUTS_BIN/.complete" ] ||
     die "binaries not built: run scripts/testbed/build.sh first"
+  if [ "$MULTUS_VERSION" != "$MULTUS_DEFAULT_VERSION" ]; then
+    [ -f "$MULTUS_BIN/.complete" ] && [ -f "$MULTUS_DEFAULT_BIN/.complete" ] ||
+      die "Multus $MULTUS_VERSION not built ($MULTUS_BIN): run scripts/testbed/build.sh multus multus_old first"
+  fi
 }
 
 check_ports() {

@@ -41,6 +41,11 @@ describe.concurrent('CLI usage errors: exit 2 and one line', () => {
     ['missing config', ['run', '--config', '/nonexistent/mc.yaml'], /^multus-conformance: config \/nonexistent\/mc.yaml: file not found$/],
     ['unreadable NAD file', ['validate', '/nonexistent/nad.yaml'], /^multus-conformance: validate: cannot read \/nonexistent\/nad.yaml: file not found$/],
     ['bad run id', ['cleanup', '--run-id', 'Nope!'], /^multus-conformance: --run-id: "Nope!" is not a run id$/],
+    // Refused before any cluster is reached (the default provider local would bring the testbed up).
+    ['bad canary id', ['upgrade', 'prepare', '--canary-id', 'Nope!'], /^multus-conformance: --canary-id: "Nope!" must be 1-8 lowercase/],
+    ['unbounded probe', ['upgrade', 'prepare', '--probe-max', '48h'], /^multus-conformance: --probe-max: 172800s is outside 10s\.\.24h$/],
+    ['peer off the segment', ['upgrade', 'prepare', '--external-peer', '8.8.8.8'], /^multus-conformance: --external-peer: 8\.8\.8\.8 is not on the segment 192\.168\.1\.0\/24/],
+    ['bad upgrade provider', ['upgrade', 'verify', '--provider', 'kind'], /argument 'kind' is invalid/],
   ];
   it.each(cases)('%s', async (_what, args, message) => {
     const r = await cli(...args);
