@@ -10,6 +10,7 @@ import { publishProbe } from '../helpers/scenario/probe-handoff.ts';
 import { loadProfile } from '../helpers/fixtures/profile.ts';
 import { checkReachable, firstLine, loadKubeConfig } from '../helpers/k8s/client.ts';
 import { ensureMultus, DEFAULT_MULTUS_IMAGE } from '../helpers/multus/install.ts';
+import { installWhereabouts } from '../helpers/whereabouts/install.ts';
 import { podRecord, readMultusPods } from '../helpers/multus/pods.ts';
 import { baselineMultusPods } from '../helpers/scenario/multus-health.ts';
 import { guardContext } from '../helpers/providers/guard.ts';
@@ -113,7 +114,10 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
   let facts: NodeCapabilities[];
   try {
     const multusImage = handle.multusImage ?? (settings.provider === 'local' ? LOCAL_MULTUS_IMAGE : DEFAULT_MULTUS_IMAGE);
+    const whereaboutsImage = handle.whereaboutsImage;
     multus = await timedPhase(settings.runId, 'Multus detect/install', async () => {
+      // whereabouts (offline kind) first: detecting Multus also notes whether its API is served.
+      if (handle.created && whereaboutsImage) await installWhereabouts(kc, whereaboutsImage, timeouts.multusReady);
       const info = await ensureMultus(kc, settings, handle.created, { image: multusImage, timeoutMs: timeouts.multusReady });
       // Recorded with the run (restart counts): a later run with --baseline compares (health/multus-pods).
       return info.daemonSet ? { ...info, pods: (await readMultusPods(kc, info)).map(podRecord) } : info;

@@ -1,3 +1,5 @@
+import { parseCidr } from '../parse/ip-address.ts';
+
 /**
  * One matcher per cause a negative scenario provokes. Each looks at the error
  * part of a failure event only (see event-error.ts) and asks for the words
@@ -119,6 +121,23 @@ export function ipamExhausted(range?: { start: string; end: string }): CauseMatc
       if (/could not allocate IP in range/i.test(error)) return true; // whereabouts
       const m = /no IP addresses available in range set: (\S+)/i.exec(error);
       return m !== null && (span === undefined || m[1]!.split(',').includes(span));
+    },
+  };
+}
+
+/**
+ * whereabouts found no free address in the range: its message names the
+ * range (`Could not allocate IP in range: ip: <first> / - <last> / range:
+ * <cidr> / …`), which must be the NAD's, so another full range is not ours.
+ */
+export function whereaboutsExhausted(range: string): CauseMatcher {
+  const want = parseCidr(range)?.text ?? range;
+  return {
+    cause: `whereabouts range ${want} exhausted`,
+    expected: `whereabouts' "Could not allocate IP in range" naming range ${want}`,
+    matches: (error) => {
+      const m = /could not allocate IP in range: ip: \S+ \/ - \S+ \/ range: (\S+)/i.exec(error);
+      return m !== null && (parseCidr(m[1]!)?.text ?? m[1]) === want;
     },
   };
 }

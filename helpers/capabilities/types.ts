@@ -34,6 +34,8 @@ export interface MultusInfo {
   installedBySuite: boolean;
   /** TKG: the PackageInstall API is served (packaging.carvel.dev). */
   carvelPackaging: boolean;
+  /** whereabouts' records (IPPool, reservations) are served: whereabouts.cni.cncf.io/v1alpha1. */
+  whereaboutsApi?: boolean;
   /** The MultiNetworkPolicy API is served (multi-networkpolicies in k8s.cni.cncf.io/v1beta1). */
   multiNetworkPolicy?: boolean;
   /** Its pods when the run started, with their restart counts (the run record; a later `--baseline`). */

@@ -5,6 +5,7 @@ import { recognise, type Recognised } from './signatures.ts';
 
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const CARVEL_PACKAGING_GROUP = 'packaging.carvel.dev';
+export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
 /** The MultiNetworkPolicy API: same group as the NAD, its own version. */
 export const MNP_VERSION = 'v1beta1';
 export const MNP_PLURAL = 'multi-networkpolicies';
@@ -67,6 +68,7 @@ export function multusInfoOf(choice: MultusChoice, groups: Map<string, string[]>
     crdServed: groups.get(NAD_GROUP)?.includes('v1') ?? false,
     installedBySuite: false,
     carvelPackaging: groups.has(CARVEL_PACKAGING_GROUP),
+    whereaboutsApi: groups.get(WHEREABOUTS_GROUP)?.includes('v1alpha1') ?? false,
   };
   if (served.multiNetworkPolicy !== undefined) info.multiNetworkPolicy = served.multiNetworkPolicy;
   if (choice.candidates.length > 1) info.candidates = choice.candidates;

@@ -24,6 +24,8 @@ export interface KindToolchain {
   readonly nodeImage?: string;
   /** A Multus image the nodes already hold (offline: the testbed's build). */
   readonly multusImage?: string;
+  /** The whereabouts image the nodes already hold (offline: the testbed's build). */
+  readonly whereaboutsImage?: string;
   /** The docker daemon the nodes run on, when it is not the user's default. */
   readonly dockerHost?: string;
 }
@@ -122,6 +124,7 @@ export async function offlineToolchain(
     env: kindEnv({ dockerHost, pathPrefix: need('PATH_PREFIX') }),
     nodeImage: settings.kind.nodeImage ?? need('NODE_IMAGE'),
     multusImage: need('MULTUS_IMAGE'),
+    ...(kv['WHEREABOUTS_IMAGE'] ? { whereaboutsImage: kv['WHEREABOUTS_IMAGE'] } : {}),
     dockerHost,
   };
 }

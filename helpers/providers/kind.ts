@@ -90,7 +90,7 @@ export const kindProvider: KindProvider = {
     await preflight(tc);
     const name = settings.kind.clusterName;
     const kubeconfig = kindKubeconfigPath(settings);
-    const common = { kubeconfig, context: kindContext(name), ...(tc.dockerHost ? { dockerHost: tc.dockerHost } : {}), ...(tc.multusImage ? { multusImage: tc.multusImage } : {}) };
+    const common = { kubeconfig, context: kindContext(name), ...(tc.dockerHost ? { dockerHost: tc.dockerHost } : {}), ...(tc.multusImage ? { multusImage: tc.multusImage } : {}), ...(tc.whereaboutsImage ? { whereaboutsImage: tc.whereaboutsImage } : {}) };
     if ((await existingClusters(tc)).includes(name)) {
       await kind(tc, ['export', 'kubeconfig', '--name', name, '--kubeconfig', kubeconfig], `export kubeconfig of cluster ${name}`);
       // A cluster an earlier run created is the suite's: its nodes are set up

@@ -10,6 +10,8 @@ export interface ClusterHandle {
   created: boolean;
   /** A Multus image the nodes hold already (no registry needed); the upstream image otherwise. */
   multusImage?: string;
+  /** A whereabouts image the nodes hold already: the suite installs whereabouts with it (offline kind). */
+  whereaboutsImage?: string;
   /** The docker daemon the nodes run on (kind), where an external peer container must start. */
   dockerHost?: string;
 }

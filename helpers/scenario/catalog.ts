@@ -2,7 +2,7 @@ import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
+export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -86,7 +86,7 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('health/plain-pod', 'a pod without network annotations still starts', 'quick', ['multus'], 'NPWG §6.2'),
   s('in-pod/macvlan', 'macvlan attachment: name, IP in range, UP, bridge mode, MAC, routes', 'quick', ['multus', 'macvlan'], 'NPWG §4.2, §5.3', 'macvlan'),
   s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),
-  s('in-pod/whereabouts', 'macvlan with whereabouts IPAM: IP in the whereabouts range, UP', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('in-pod/whereabouts', 'macvlan with whereabouts IPAM: IP in the whereabouts range, UP, recorded in its IPPool', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('in-pod/ipvlan', 'ipvlan l2 attachment: name, IP in range, UP, l2 mode', 'quick', ['multus', 'ipvlan'], 'NPWG §4.2, §5.3', 'ipvlan'),
   s('status/shape', 'network-status: valid JSON, one default entry, ns/name names', 'quick', ['multus', 'macvlan'], 'NPWG §5.2, §5.3'),
   s('status/matches-live', 'network-status agrees with interfaces, IPs and MACs in the pod', 'quick', ['multus', 'macvlan'], 'NPWG §5.3'),
@@ -104,6 +104,11 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('negative/duplicate-ifname', 'duplicate interface name fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.5'),
   s('negative/two-default-routes', 'default-route on two networks fails the pod', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.2.1.9'),
   s('negative/ipam-exhausted', 'IPAM range exhausted: clear failure, addresses reused after delete', 'standard', ['multus', 'macvlan'], 'host-local IPAM'),
+  s('ipam/whereabouts-exhausted', 'whereabouts range exhausted: the extra pod fails naming the range, starts once an address is freed', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('ipam/whereabouts-reclaim', "whereabouts frees a deleted pod's address in its IPPool; the next pod gets it", 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('ipam/whereabouts-burst', 'pods started at once get unique whereabouts addresses, each recorded for its pod', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('ipam/whereabouts-statefulset', 'StatefulSet scaled down and up: addresses freed in the IPPool, then unique again', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
+  s('ipam/whereabouts-overlap', 'two NADs with overlapping ranges never hand out one address twice (reservations)', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('traffic/same-node', 'pod-to-pod over net1 on the same node', 'standard', ['multus', 'macvlan'], 'L2 segment'),
   s('traffic/cross-node', 'pod-to-pod over net1 across nodes', 'standard', ['multus', 'macvlan', 'two-nodes'], 'L2 segment'),
   s('traffic/external-host', "an external host on the master's segment reaches the pod", 'standard', ['multus', 'macvlan', 'external-peer'], 'L2 segment'),

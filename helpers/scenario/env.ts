@@ -249,6 +249,42 @@ export class ScenarioEnv {
     }
   }
 
+  /**
+   * Creates a StatefulSet of test pods (the test pod fixture as its template,
+   * pods started in parallel) without waiting. Its pods are `<name>-<ordinal>`.
+   */
+  async statefulSet(name: string, opts: { replicas: number; networks: string }): Promise<void> {
+    const pod = renderPodFixture<k8s.V1Pod>('test-pod', { name, image: this.profile.testImage });
+    const labels = { 'multus-conformance.io/statefulset': name };
+    const affinity = attachAffinity(this.cluster);
+    const body: k8s.V1StatefulSet = {
+      metadata: { name, namespace: this.ns },
+      spec: {
+        replicas: opts.replicas,
+        serviceName: name,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: { [NETWORKS_ANNOTATION]: opts.networks } },
+          spec: { ...pod.spec!, ...(affinity ? { affinity } : {}) },
+        },
+      },
+    };
+    await this.watch.time('pod → Ready', () => this.kc.makeApiClient(k8s.AppsV1Api).createNamespacedStatefulSet({ namespace: this.ns, body }));
+  }
+
+  /** Sets a StatefulSet's replicas; scaling down waits until the pods beyond the new count are gone. */
+  async scaleStatefulSet(name: string, replicas: number): Promise<void> {
+    const apps = this.kc.makeApiClient(k8s.AppsV1Api);
+    const namespace = this.ns;
+    const sts = await apps.readNamespacedStatefulSet({ namespace, name });
+    const before = sts.spec?.replicas ?? 0;
+    sts.spec = { ...sts.spec!, replicas };
+    await apps.replaceNamespacedStatefulSet({ namespace, name, body: sts });
+    const gone = Array.from({ length: Math.max(0, before - replicas) }, (_, i) => `${name}-${replicas + i}`);
+    await this.watch.time('delete', () => Promise.all(gone.map((pod) => this.waitGone(namespace, pod, this.timeouts.podDeleted))));
+  }
+
   note(text: string): void {
     this.notes.push(text);
   }

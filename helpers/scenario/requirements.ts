@@ -102,8 +102,12 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return attachGate(cluster, req);
     case 'static-ipam':
       return pluginGate(cluster, ['static', 'tuning'], (n) => `node ${n.name}: CNI plugins static and tuning are needed in /opt/cni/bin`);
-    case 'whereabouts':
-      return pluginGate(cluster, ['whereabouts'], (n) => `whereabouts IPAM is not installed: node ${n.name} has no /opt/cni/bin/whereabouts`);
+    case 'whereabouts': {
+      const plugin = pluginGate(cluster, ['whereabouts'], (n) => `whereabouts IPAM is not installed: node ${n.name} has no /opt/cni/bin/whereabouts`);
+      if (plugin.outcome === 'skip' || cluster.multus.whereaboutsApi !== false) return plugin;
+      // The scenarios read (and clean up) whereabouts' IPPools: without its API there is nothing to read.
+      return { outcome: 'skip', reason: "whereabouts' API (whereabouts.cni.cncf.io/v1alpha1 IPPool) is not served: its kubernetes datastore is not installed" };
+    }
     case 'sriov': {
       const capable = cluster.nodes.filter((n) => Object.keys(n.sriovResources).length > 0);
       return capable.length > 0

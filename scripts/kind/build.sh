@@ -162,7 +162,7 @@ load_testbed_images() {
   for tar in $TESTBED_TARS; do kdocker load -q -i "$tar" >/dev/null; done
   kdocker tag "$PAUSE_IMAGE" "registry.k8s.io/pause:$KUBEADM_PAUSE_TAG"
   kdocker tag "$PAUSE_IMAGE" "registry.k8s.io/pause:$KIND_PAUSE_TAG"
-  PRELOAD+=("registry.k8s.io/pause:$KUBEADM_PAUSE_TAG" "registry.k8s.io/pause:$KIND_PAUSE_TAG" "$TESTPOD_IMAGE" "$MULTUS_IMAGE")
+  PRELOAD+=("registry.k8s.io/pause:$KUBEADM_PAUSE_TAG" "registry.k8s.io/pause:$KIND_PAUSE_TAG" "$TESTPOD_IMAGE" "$MULTUS_IMAGE" "$WHEREABOUTS_IMAGE")
 }
 
 # Fills DIR/var/lib/containerd's k8s.io namespace from a docker-save tarball,
@@ -203,12 +203,12 @@ node_key() {
 }
 
 build_node_image() {
-  [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] ||
+  [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] && [ -f "$WHEREABOUTS_BIN/.complete" ] ||
     kdie "the testbed's binaries are not built: run scripts/testbed/build.sh (scripts/setup does) first"
   ensure_dockerd
   local key have
   # Stage the testbed images first: their tarball names are part of the key.
-  TESTBED_TARS=$(bash "$TESTBED_DIR/images.sh" pause testpod multus) || kdie "scripts/testbed/images.sh failed"
+  TESTBED_TARS=$(bash "$TESTBED_DIR/images.sh" pause testpod multus whereabouts) || kdie "scripts/testbed/images.sh failed"
   key=$(node_key)
   have=$(kdocker image inspect -f '{{index .Config.Labels "io.multus-conformance.kind-node-key"}}' "$NODE_IMAGE" 2>/dev/null || true)
   # The provider detects the offline toolchain by this file (never by a registry).

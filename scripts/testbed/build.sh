@@ -115,6 +115,28 @@ build_critools() {
   log "crictl $CRITOOLS_VERSION: done ($(elapsed))"
 }
 
+build_whereabouts() {
+  [ -f "$WHEREABOUTS_BIN/.complete" ] && { log "whereabouts $WHEREABOUTS_VERSION: cached"; return; }
+  local work=$CACHE_DIR/work/whereabouts-$WHEREABOUTS_VERSION
+  new_module "$work" whereabouts
+  cd "$work"
+  local mod=github.com/k8snetworkplumbingwg/whereabouts
+  go mod edit -require="$mod@$WHEREABOUTS_VERSION"
+  # Its own go.mod pins gogo/protobuf with a replace, which Go ignores for a
+  # dependency: repeat it here so the build resolves what upstream tests.
+  go mod edit -replace=github.com/gogo/protobuf=github.com/gogo/protobuf@v1.3.2
+  local ldf="-s -w -X $mod/pkg/version.Version=$WHEREABOUTS_VERSION -X $mod/pkg/version.ReleaseStatus=released"
+  mkdir -p "$WHEREABOUTS_BIN.tmp"
+  log "whereabouts $WHEREABOUTS_VERSION: compiling ($(elapsed))"
+  # The CNI IPAM binary, and ip-control-loop: the pod controller that frees a
+  # deleted pod's allocations plus the scheduled IP reconciler (v0.9.x has no
+  # separate reconciler command; node slices are not used here).
+  with_heartbeat "whereabouts" go build -trimpath -ldflags "$ldf" -o "$WHEREABOUTS_BIN.tmp/whereabouts" "$mod/cmd"
+  go build -trimpath -ldflags "$ldf" -o "$WHEREABOUTS_BIN.tmp/ip-control-loop" "$mod/cmd/controlloop"
+  rm -rf "$WHEREABOUTS_BIN"; mv "$WHEREABOUTS_BIN.tmp" "$WHEREABOUTS_BIN"; touch "$WHEREABOUTS_BIN/.complete"
+  log "whereabouts $WHEREABOUTS_VERSION: done ($(elapsed))"
+}
+
 # The older pin of the upgrade rehearsal: the same build, its own cache entry.
 # Not a default target (a run needs only the default version); scripts/setup
 # builds it for the project's own tests.
@@ -166,6 +188,6 @@ build_mnp() {
 }
 
 mkdir -p "$BIN_DIR"
-targets=${*:-multus etcd critools kubernetes mnp}
+targets=${*:-multus whereabouts etcd critools kubernetes mnp}
 for t in $targets; do "build_$t"; done
 log "all builds done in $(elapsed)"

@@ -112,7 +112,7 @@ remove_cni_files() {
   local p
   rm -rf "$CNI_CONF_DIR/00-multus.conf" "$CNI_CONF_DIR/00-multus.conflist" "$CNI_CONF_DIR/10-$PRIMARY_NET.conflist" "$CNI_CONF_DIR/multus.d" \
     "$CNI_CONF_DIR/whereabouts.d" "$CNI_CONF_DIR"/*.multus.temp 2>/dev/null
-  for p in $CNI_PLUGINS multus passthru multus-shim; do rm -f "$CNI_BIN_DIR/$p"; done
+  for p in $CNI_PLUGINS multus passthru multus-shim whereabouts; do rm -f "$CNI_BIN_DIR/$p"; done
   rm -rf /var/lib/cni/networks /var/lib/cni/results /var/lib/cni/multus /run/cni /run/multus /run/k8s.cni.cncf.io \
     /etc/cni/multus 2>/dev/null
   # Leave no empty directories the testbed made.

@@ -2,9 +2,9 @@
 # Builds the testbed's images with a private, throwaway dockerd (Debian's
 # docker.io) and saves each as a tarball in the cache, keyed by a hash of
 # its build context. `up` imports the tarballs into containerd.
-# Prints the tarball paths, one per line, in the order pause, testpod, multus;
-# with arguments (e.g. `images.sh testpod`), only those images (`mnp`, the
-# MultiNetworkPolicy daemon, only when asked: multi-networkpolicy.sh does).
+# Prints the tarball paths, one per line, in the order pause, testpod, multus,
+# whereabouts; with arguments (e.g. `images.sh testpod`), only those images
+# (`mnp`, the MultiNetworkPolicy daemon, only when asked: multi-networkpolicy.sh does).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,6 +57,24 @@ stage_multus() {
   mkdir -p "$root/etc" "$root/var" "$root/run"
   ln -s ../run "$root/var/run"
   printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$root/etc/passwd"
+  chmod 1777 "$root/tmp"
+}
+
+stage_whereabouts() {
+  local ctx=$1 root=$1/rootfs
+  [ -f "$WHEREABOUTS_BIN/.complete" ] || die "whereabouts binaries missing: run scripts/testbed/build.sh first"
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc/cni"
+  cp "$TESTBED_DIR/images/whereabouts/Dockerfile" "$TESTBED_DIR/images/whereabouts/install.sh" "$ctx/"
+  cp "$TESTBED_DIR/images/whereabouts/install.sh" "$root/install.sh"
+  cp "$WHEREABOUTS_BIN/whereabouts" "$WHEREABOUTS_BIN/ip-control-loop" "$root/"
+  # busybox for install.sh (sh, cp, cmp, sleep, date).
+  cp /bin/busybox "$root/bin/busybox"
+  local applet
+  for applet in sh cp cmp mv chmod mkdir cat sleep date echo test; do ln -sf busybox "$root/bin/$applet"; done
+  # The plugin's kubeconfig names host paths (/etc/cni/net.d/whereabouts.d/…);
+  # ip-control-loop reads the same files in here, where the host's directory
+  # is mounted at /host/etc/cni/net.d.
+  ln -s ../../host/etc/cni/net.d "$root/etc/cni/net.d"
   chmod 1777 "$root/tmp"
 }
 
@@ -142,7 +160,7 @@ build_image() {
   echo "$tar"
 }
 
-for name in ${*:-pause testpod multus}; do
+for name in ${*:-pause testpod multus whereabouts}; do
   case $name in
     pause) build_image pause "$PAUSE_IMAGE" ;;
     testpod) build_image testpod "$TESTPOD_IMAGE" ;;
@@ -154,7 +172,8 @@ for name in ${*:-pause testpod multus}; do
       if [ "$MULTUS_VERSION" != "$MULTUS_DEFAULT_VERSION" ]; then
         MULTUS_BIN=$MULTUS_DEFAULT_BIN build_image multus "$MULTUS_DEFAULT_IMAGE"
       fi ;;
+    whereabouts) build_image whereabouts "$WHEREABOUTS_IMAGE" ;;
     mnp) build_image mnp "$MNP_IMAGE" ;;
-    *) die "unknown image $name (pause, testpod, multus, mnp)" ;;
+    *) die "unknown image $name (pause, testpod, multus, whereabouts, mnp)" ;;
   esac
 done

@@ -12,6 +12,7 @@ K8S_BIN=$BIN_DIR/kubernetes-$K8S_VERSION
 ETCD_BIN=$BIN_DIR/etcd-$ETCD_VERSION
 MULTUS_BIN=$BIN_DIR/multus-$MULTUS_VERSION
 CRI_BIN=$BIN_DIR/cri-tools-$CRITOOLS_VERSION
+WHEREABOUTS_BIN=$BIN_DIR/whereabouts-$WHEREABOUTS_VERSION
 # Optional: without it the testbed comes up with no MultiNetworkPolicy
 # implementation (build.sh records why in $MNP_BIN.unavailable).
 MNP_BIN=$BIN_DIR/multi-networkpolicy-iptables-$MNP_VERSION

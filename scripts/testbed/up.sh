@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the single-node testbed: etcd, control plane, containerd, kubelet
 # and kube-proxy as plain processes, a bridge primary network, the secondary
-# L2 segment with its external host, and Multus applied as a DaemonSet.
+# L2 segment with its external host, Multus applied as a DaemonSet, and
+# whereabouts IPAM (whereabouts.sh).
 # Ends with the node Ready and Multus ready, and prints the kubeconfig path.
 # Running it on a healthy testbed does nothing; after a killed instance it
 # clears the leftovers first.
@@ -19,6 +20,7 @@ START=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - START ))s"; }
 
 if "$TESTBED_DIR/status.sh" --quiet; then
+  "$TESTBED_DIR/whereabouts.sh" --if-missing
   log "testbed already up"
   echo "$KUBECONFIG_OUT"
   exit 0
@@ -48,7 +50,8 @@ preflight() {
   ip link del mc-probe0
   [ -e /proc/sys/net/ipv4/ip_forward ] || die "no IPv4 sysctls: the kernel lacks networking support"
   [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || die "no memory cgroup mounted"
-  [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] && [ -f "$CRI_BIN/.complete" ] ||
+  [ -f "$K8S_BIN/.complete" ] && [ -f "$ETCD_BIN/.complete" ] && [ -f "$MULTUS_BIN/.complete" ] && [ -f "$CRI_BIN/.complete" ] &&
+    [ -f "$WHEREABOUTS_BIN/.complete" ] ||
     die "binaries not built: run scripts/testbed/build.sh first"
   if [ "$MULTUS_VERSION" != "$MULTUS_DEFAULT_VERSION" ]; then
     [ -f "$MULTUS_BIN/.complete" ] && [ -f "$MULTUS_DEFAULT_BIN/.complete" ] ||
@@ -392,6 +395,8 @@ log "containerd, images, kubelet, kube-proxy ($(elapsed))"
 start_node
 log "waiting for node Ready and Multus ($(elapsed))"
 wait_ready
+log "whereabouts IPAM ($(elapsed))"
+"$TESTBED_DIR/whereabouts.sh"
 log "MultiNetworkPolicy ($(elapsed))"
 install_multi_networkpolicy
 log "testbed up in $(elapsed)"

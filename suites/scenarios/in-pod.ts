@@ -1,6 +1,8 @@
 import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
 import { assertRoute } from '../../helpers/assert/routes.ts';
-import { verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { assertPoolRecordsPod } from '../../helpers/assert/ip-pool-records.ts';
+import { WhereaboutsState } from '../../helpers/scenario/whereabouts-state.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
 
 const cluster = currentCluster();
@@ -28,8 +30,14 @@ scenario('in-pod/ipvlan', async (env, node) => {
 });
 
 scenario('in-pod/whereabouts', async (env) => {
-  // Shares the ipvlan range: the two never run on one node (no ipvlan here, and whereabouts elsewhere).
-  const nad = await env.nad('macvlan-whereabouts', { name: 'macvlan-whereabouts' });
-  const pod = await env.pod('whereabouts', { networks: 'macvlan-whereabouts' });
-  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+  // A range of its own; the IPPool it causes is removed afterwards (WhereaboutsState).
+  const wb = new WhereaboutsState(env);
+  await wb.confined(async () => {
+    const range = env.profile.whereaboutsRange;
+    const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-conf', vars: wb.vars(range) });
+    const pod = await env.pod('whereabouts', { networks: 'whereabouts-conf' });
+    await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+    const [ip] = await liveIps(pod, 'net1');
+    assertPoolRecordsPod(pod.id, 'net1', ip!, await wb.readPool(range, pod.id, 'net1'));
+  });
 });

@@ -28,7 +28,8 @@ export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
   'health/multus-pods': passed,
   'in-pod/macvlan': passed,
   'in-pod/macvlan-mtu': passed,
-  'in-pod/whereabouts': skipped(/whereabouts IPAM is not installed: node \S+-control-plane has no \/opt\/cni\/bin\/whereabouts/),
+  // whereabouts v0.9.2: preloaded in the offline node image, installed by the suite.
+  'in-pod/whereabouts': passed,
   'in-pod/ipvlan': skipped(noIpvlan),
   'status/shape': passed,
   'status/matches-live': passed,
@@ -49,6 +50,11 @@ export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
   'negative/duplicate-ifname': passed,
   'negative/two-default-routes': passed,
   'negative/ipam-exhausted': passed,
+  'ipam/whereabouts-exhausted': passed,
+  'ipam/whereabouts-reclaim': passed,
+  'ipam/whereabouts-burst': passed,
+  'ipam/whereabouts-statefulset': passed,
+  'ipam/whereabouts-overlap': passed,
   'traffic/same-node': passed,
   'traffic/cross-node': passed,
   // Through a testcontainers container on the kind network.

@@ -13,6 +13,10 @@ describe('assertUniqueIps', () => {
     expect(() => assertUniqueIps([])).not.toThrow();
   });
 
+  it('passes for one attachment holding an IPv4 and an IPv6 address (a dual-stack whereabouts range)', () => {
+    expect(() => assertUniqueIps([{ pod: POD, iface: 'net1', ips: ['192.168.1.33/28', 'fd00:1::21/64'] }, { pod: 'mc-unit/b', iface: 'net1', ips: ['192.168.1.34/28'] }])).not.toThrow();
+  });
+
   it('fails when a second pod holds an address already held, naming both', () => {
     const [ip] = net('net1').ips;
     const failure = expectFailure(

@@ -135,7 +135,14 @@ describe('multusInfoOf', () => {
       crdServed: true,
       installedBySuite: false,
       carvelPackaging: false,
+      whereaboutsApi: false,
     });
+  });
+
+  it("notes whether whereabouts' records are served (its scenarios read IPPools)", () => {
+    const served = new Map([...groups, ['whereabouts.cni.cncf.io', ['v1alpha1']]]);
+    expect(multusInfoOf(chooseMultus([thick]), served).whereaboutsApi).toBe(true);
+    expect(multusInfoOf(chooseMultus([thick]), new Map([...groups, ['whereabouts.cni.cncf.io', ['v1']]])).whereaboutsApi).toBe(false);
   });
 
   it('carries the problem when several run Multus and none was chosen', () => {

@@ -48,6 +48,11 @@ function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
   };
 }
 
+/** A node whose probe found /opt/cni/bin/whereabouts (the recorded testbed probe predates it). */
+function withWhereabouts(name: string): NodeCapabilities {
+  return node(name, { probe: { ...probe, cniBinaries: { ...probe.cniBinaries, whereabouts: probe.cniBinaries['macvlan']! } } });
+}
+
 function withoutDaemonSet(): ClusterInfo['multus'] {
   const { daemonSet: _gone, ...rest } = cluster().multus;
   return rest;
@@ -71,6 +76,14 @@ describe('skip reasons come from what the cluster really lacks', () => {
     ['sriov/vf', cluster({ nodes: [node('n1', { sriovResources: { 'intel.com/intel_sriov_netdevice': '4' } })] }), undefined],
     ['traffic/cross-node', cluster(), /the cluster has 1/],
     ['in-pod/whereabouts', cluster(), /whereabouts IPAM is not installed: node mc-node has no \/opt\/cni\/bin\/whereabouts/],
+    ['ipam/whereabouts-burst', cluster(), /whereabouts IPAM is not installed: node mc-node has no \/opt\/cni\/bin\/whereabouts/],
+    ['ipam/whereabouts-overlap', cluster({ nodes: [withWhereabouts('mc-node')] }), undefined],
+    [
+      'ipam/whereabouts-reclaim',
+      cluster({ nodes: [withWhereabouts('mc-node')], multus: { ...cluster().multus, whereaboutsApi: false } }),
+      /whereabouts' API \(whereabouts\.cni\.cncf\.io\/v1alpha1 IPPool\) is not served/,
+    ],
+    ['ipam/whereabouts-reclaim', cluster({ nodes: [withWhereabouts('mc-node')], multus: { ...cluster().multus, whereaboutsApi: true } }), undefined],
     ['traffic/cross-node', cluster({ nodes: [node('a'), node('b')] }), undefined],
     ['health/tkg-package', cluster(), /not a TKG cluster/],
     ['lifecycle/multus-restart', cluster({ mode: 'non-disruptive' }), /mode non-disruptive leaves out disruptive scenarios/],
@@ -343,10 +356,12 @@ describe('fixtures', () => {
     expect(JSON.parse(nad.spec.config!)).toMatchObject({ type: 'macvlan', master: 'mc-seg0', ipam: { gateway: '192.168.1.1' } });
   });
 
-  it.each(['macvlan-bridge', 'macvlan-mtu', 'macvlan-static', 'macvlan-small-range', 'macvlan-whereabouts', 'ipvlan-l2', 'sriov'])(
+  // whereabouts fixtures take the scenario's range and network name (helpers/scenario/whereabouts-state.ts).
+  const wb = { range: cluster().profile.whereaboutsRange, networkName: 'mc-unit-ipam' };
+  it.each(['macvlan-bridge', 'macvlan-mtu', 'macvlan-static', 'macvlan-small-range', 'whereabouts-macvlan', 'whereabouts-overlapping', 'ipvlan-l2', 'sriov'])(
     'every NAD fixture renders and validates with the local profile: %s',
     (fixture) => {
-      expect(renderNad(fixture, profileVars(cluster().profile, { name: fixture })).metadata.name).toBe(fixture);
+      expect(renderNad(fixture, profileVars(cluster().profile, { name: fixture, ...wb })).metadata.name).toBe(fixture);
     },
   );
 
