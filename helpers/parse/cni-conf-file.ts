@@ -80,6 +80,9 @@ export function parseCniConfFile(file: string, text: string): CniConfFile {
   const conf = parsed.data;
   const types = typesOf(conf);
   const out: CniConfFile = { file, types, ...(conf.name ? { network: conf.name } : {}) };
+  // libcni reads a .conflist only as a list: without "plugins" the runtime
+  // rejects the directory's first file, and the node's network goes NotReady.
+  if (file.endsWith('.conflist') && !conf.plugins) return { ...out, problem: 'a .conflist without "plugins" (libcni: no \'plugins\' key)' };
   if (types.length === 0 || types.some((t) => t === '')) return { ...out, problem: conf.plugins ? 'a plugin without "type"' : 'no "type" and no "plugins"' };
   // The Multus plugin is the config itself, or (thin_entrypoint's .conflist) the first plugin of the list.
   const candidates: Record<string, unknown>[] = conf.plugins ? conf.plugins : [conf];

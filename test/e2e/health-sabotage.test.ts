@@ -237,8 +237,10 @@ describe('health checks against a broken Multus on the testbed', () => {
     const dir = reportDir('health-flavor');
     let result: CliResult;
     let original: Buffer | undefined;
-    // The shape of upstream's thick config: the shim and the daemon's socket directory.
-    const thick = `${JSON.stringify({ cniVersion: '0.3.1', name: 'multus-cni-network', type: 'multus-shim', socketDir: '/run/multus/' })}\n`;
+    // Upstream's thick config (the shim and the daemon's socket directory), as
+    // the list the file name asks for: a .conflist without "plugins" would not
+    // load at all and take the node's network NotReady.
+    const thick = `${JSON.stringify({ cniVersion: '0.3.1', name: 'multus-cni-network', plugins: [{ type: 'multus-shim', socketDir: '/run/multus/' }] })}\n`;
 
     beforeAll(async () => {
       // thin_entrypoint runs without --cleanup-config-on-exit here, so it has no watch loop that would rewrite the file.
@@ -247,10 +249,20 @@ describe('health checks against a broken Multus on the testbed', () => {
       result = await run(dir, ['--provider', 'local', '-t', '^health/config-flavor$']);
     }, 600_000);
 
-    afterAll(() => {
+    afterAll(async () => {
       if (original && readFileSync(MULTUS_CONF, 'utf8') === thick) writeFileSync(MULTUS_CONF, original);
       if (original) expect(readFileSync(MULTUS_CONF)).toEqual(original);
-    });
+      // The next file starts on a Ready node (the runtime reloads the directory; the kubelet reports it).
+      await waitFor(
+        `node ${NODE} Ready after ${MULTUS_CONF} was put back`,
+        async () => {
+          const ready = (await core.readNode({ name: NODE })).status?.conditions?.find((c) => c.type === 'Ready');
+          const state = `Ready=${ready?.status ?? '?'} (${ready?.reason ?? ''})`;
+          return ready?.status === 'True' ? { done: true, value: undefined, state } : { done: false, state };
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      );
+    }, 180_000);
 
     it('fails health/config-flavor: the node, the file, the thin config expected and the thick one found', () => {
       expect(result.exitCode, failureDigest(result)).toBe(1);

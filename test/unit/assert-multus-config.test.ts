@@ -62,6 +62,12 @@ describe('config file facts', () => {
     expect(parseCniConfFile('x.conf', text).problem).toMatch(problem);
   });
 
+  it('a single-plugin config named .conflist cannot be loaded; as .conf it can', () => {
+    const single = '{"cniVersion":"0.3.1","name":"multus-cni-network","type":"multus-shim","socketDir":"/run/multus/"}';
+    expect(parseCniConfFile('00-multus.conflist', single).problem).toBe('a .conflist without "plugins" (libcni: no \'plugins\' key)');
+    expect(parseCniConfFile('00-multus.conf', single).problem).toBeUndefined();
+  });
+
   it('backups: what a copy was made from; loadable names are no backups', () => {
     expect(backupOf('10-mc-bridge.conflist.cilium_bak')).toBe('10-mc-bridge.conflist');
     expect(backupOf('00-multus.conf.old')).toBe('00-multus.conf');
