@@ -22,7 +22,7 @@ export interface ExpectedFailure {
 }
 
 export type FailureVerdict =
-  | { kind: 'waiting'; state: string }
+  | { kind: 'waiting'; state: string; transient: number }
   | { kind: 'failed'; event: EventError; state: string }
   | { kind: 'violation'; failure: ConformanceFailure };
 
@@ -74,7 +74,7 @@ export function judgeExpectedFailure(want: ExpectedFailure, pod: k8s.V1Pod, even
   const judged = errors.filter((e) => !isTransientApiError(e));
   const transient = errors.length - judged.length;
   const state = `${describePod(pod)}; failure events: ${judged.length}${transient > 0 ? ` (and ${transient} transient API error(s): ${errorsText(errors.filter(isTransientApiError))})` : ''}`;
-  if (judged.length === 0) return { kind: 'waiting', state };
+  if (judged.length === 0) return { kind: 'waiting', state, transient };
   const event = judged.find((e) => want.cause.matches(e.error));
   if (event) return { kind: 'failed', event, state };
   return {

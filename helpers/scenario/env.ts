@@ -156,16 +156,26 @@ export class ScenarioEnv {
     const namespace = opts.namespace ?? this.ns;
     const want: ExpectedFailure = { pod: `${namespace}/${name}`, iface: opts.iface, cause: opts.cause };
     await this.createPod(name, opts);
-    const verdict = await this.watch.time('pod → Ready', () =>
+    // Only transient API errors so far: a loaded API server slows Multus'
+    // own lookup of the pod and the kubelet backs off between sandbox
+    // attempts, so the wait gets one more window (never more: bounded).
+    let transientOnly = false;
+    const wait = () =>
       waitFor(
         `pod ${want.pod}: waiting for the failure event (${want.cause.cause}; it must not start)`,
         async () => {
           const pod = await this.core.readNamespacedPod({ namespace, name });
           const v = judgeExpectedFailure(want, pod, await eventsFor(this.kc, namespace, name));
+          if (v.kind === 'waiting') transientOnly = v.transient > 0;
           return v.kind === 'waiting' ? { done: false, state: v.state } : { done: true, value: { v, pod }, state: '' };
         },
         { timeoutMs: this.timeouts.podFailure, subscribe: watchSubscription(this.kc, `/api/v1/namespaces/${namespace}/events`, {}) },
-      ),
+      );
+    const verdict = await this.watch.time('pod → Ready', () =>
+      wait().catch((e: unknown) => {
+        if (!(e instanceof WaitTimeout) || !transientOnly) throw e;
+        return wait();
+      }),
     );
     const { v, pod } = verdict;
     if (v.kind === 'violation') throw v.failure;

@@ -98,6 +98,10 @@ describe('judgeExpectedFailure', () => {
       const v = judgeExpectedFailure(badMac, pending, timeout);
       expect(v.kind).toBe('waiting');
       expect(v.kind === 'waiting' && v.state).toMatch(/failure events: 0 \(and 1 transient API error\(s\): FailedCreatePodSandBox: error waiting for pod: .*context deadline exceeded\)/);
+      // Counted, so the wait grants one more window (helpers/scenario/env.ts).
+      expect(v.kind === 'waiting' && v.transient).toBe(1);
+      const none = judgeExpectedFailure(badMac, pending, []);
+      expect(none.kind === 'waiting' && none.transient).toBe(0);
     });
 
     it('then the provoked cause: done, on the provoked cause', () => {
