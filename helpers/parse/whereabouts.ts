@@ -102,6 +102,11 @@ export function offsetOf(range: string, ip: string): string {
 }
 
 /** An IPPool object as the API returns it. Throws, naming the field, on anything else. */
+/** Name, namespace, UID and resourceVersion of either CR: what the scenarios' UID-preconditioned deletes need. */
+function identityOf(m: z.infer<typeof metadataSchema>): { name: string; namespace: string; uid: string; resourceVersion: string } {
+  return { name: m.name, namespace: m.namespace ?? '', uid: m.uid ?? '', resourceVersion: m.resourceVersion ?? '' };
+}
+
 export function parseIpPool(raw: unknown): IpPool {
   const pool = parseWith(ipPoolSchema, 'IPPool', raw);
   const what = `IPPool ${pool.metadata.namespace ?? ''}/${pool.metadata.name}`;
@@ -116,10 +121,7 @@ export function parseIpPool(raw: unknown): IpPool {
   });
   allocations.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
   return {
-    name: pool.metadata.name,
-    namespace: pool.metadata.namespace ?? '',
-    uid: pool.metadata.uid ?? '',
-    resourceVersion: pool.metadata.resourceVersion ?? '',
+    ...identityOf(pool.metadata),
     range: pool.spec.range,
     allocations,
   };
@@ -128,10 +130,7 @@ export function parseIpPool(raw: unknown): IpPool {
 export function parseIpReservation(raw: unknown): IpReservation {
   const r = parseWith(reservationSchema, 'OverlappingRangeIPReservation', raw);
   return {
-    name: r.metadata.name,
-    namespace: r.metadata.namespace ?? '',
-    uid: r.metadata.uid ?? '',
-    resourceVersion: r.metadata.resourceVersion ?? '',
+    ...identityOf(r.metadata),
     podRef: r.spec.podref,
     ...(r.spec.containerid !== undefined ? { containerId: r.spec.containerid } : {}),
     ...(r.spec.ifname !== undefined ? { ifName: r.spec.ifname } : {}),
