@@ -52,11 +52,13 @@ async function podPair(env: ScenarioEnv, networks: string, nad: NadObject, famil
   const node = ipv6Nodes(env.cluster)[0]!;
   const [a, b] = await Promise.all([env.pod('v6-a', { networks, node }), env.pod('v6-b', { networks, node })]);
   const [ipsA, ipsB] = await Promise.all([checkedAttachment(env, a, nad, families), checkedAttachment(env, b, nad, families)]);
-  for (const family of families) {
-    const [toA, toB] = [addressOf(ipsA, family), addressOf(ipsB, family)];
-    assertPingReplied(a.id, 'net1', { name: b.id, address: toB }, await a.ping(toB, 'net1'));
-    assertPingReplied(b.id, 'net1', { name: a.id, address: toA }, await b.ping(toA, 'net1'));
-  }
+  // Every direction and family at once (each ping is bounded), checked in a fixed order.
+  const pings = families.flatMap((family) => [
+    { from: a, to: b, address: addressOf(ipsB, family) },
+    { from: b, to: a, address: addressOf(ipsA, family) },
+  ]);
+  const results = await Promise.all(pings.map((p) => p.from.ping(p.address, 'net1')));
+  pings.forEach((p, i) => assertPingReplied(p.from.id, 'net1', { name: p.to.id, address: p.address }, results[i]!));
 }
 
 scenario('ipv6/macvlan', async (env) => {

@@ -38,7 +38,7 @@ const node = (name: string, text: string | undefined, over: Partial<NodeCapabili
   ...over,
 });
 
-function cluster(nodes: NodeCapabilities[], profile = loadProfile(settings), profileName = 'local'): ClusterInfo {
+function cluster(nodes: NodeCapabilities[], profile = loadProfile(settings), profileName: ClusterInfo['profileName'] = 'local'): ClusterInfo {
   return {
     concurrency: 8,
     kubeconfig: '/dev/null',
