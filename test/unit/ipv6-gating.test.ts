@@ -15,14 +15,16 @@ import { scenarioGate } from '../../helpers/scenario/targets.ts';
 import { timeoutsFor } from '../../helpers/scenario/timeouts.ts';
 import { payload } from './recorded.ts';
 
-// The recorded testbed probe predates the ipv6 step: its section is put in
-// where the probe script prints it (after netns), with the answers recorded
-// in test/payloads/README.md ("the probe's ipv6 step").
+// The testbed probe with its ipv6 step (IPv6 on), and the other answers put
+// into that step (recorded in test/payloads/README.md, "the probe's ipv6
+// step"); RECORDED predates the step.
 const RECORDED = payload('testbed-probe-output.txt');
+const ENABLED = payload('probe/testbed-thin.ipv6.txt');
 function withIpv6(body: string): string {
-  return RECORDED.replace('\n== parent\n', `\n== ipv6\n$ cat /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6\n${body}\n== parent\n`);
+  const out = ENABLED.replace(/\n== ipv6\n(\$ [^\n]*)\n[\s\S]*?\n== parent\n/, (_m, command: string) => `\n== ipv6\n${command}\n${body}\n== parent\n`);
+  if (out === ENABLED && body !== '0\n0\nrc 0') throw new Error('withIpv6: no ipv6 section replaced');
+  return out;
 }
-const ENABLED = withIpv6('0\n0\nrc 0');
 const DISABLED = withIpv6('1\n1\nrc 0');
 const NO_KERNEL = withIpv6(
   "cat: can't open '/proc/sys/net/ipv6/conf/all/disable_ipv6': No such file or directory\ncat: can't open '/proc/sys/net/ipv6/conf/default/disable_ipv6': No such file or directory\nrc 1",
@@ -62,14 +64,20 @@ function cluster(nodes: NodeCapabilities[], profile = loadProfile(settings), pro
 const verdict = (id: string, c: ClusterInfo) => scenarioGate(byId(id), c);
 
 describe("the probe's ipv6 step", () => {
-  it('reads a new namespace with IPv6 on, off (the sysctl named) and a kernel without IPv6', () => {
+  it('reads a new namespace with IPv6 on (the testbed), off (the sysctl named) and a kernel without IPv6', () => {
     expect(parseProbeOutput(ENABLED).ipv6).toEqual({ status: 'enabled' });
+    expect(withIpv6('0\n0\nrc 0')).toBe(ENABLED);
     expect(parseProbeOutput(DISABLED).ipv6).toEqual({
       status: 'disabled',
       reason: 'a new network namespace has IPv6 off (net.ipv6.conf.all.disable_ipv6=1, net.ipv6.conf.default.disable_ipv6=1)',
     });
     expect(parseProbeOutput(withIpv6('0\n1\nrc 0')).ipv6).toMatchObject({ reason: /\(net\.ipv6\.conf\.default\.disable_ipv6=1\)$/ });
     expect(parseProbeOutput(NO_KERNEL).ipv6).toMatchObject({ status: 'disabled', reason: /the kernel has no IPv6 \(no \/proc\/sys\/net\/ipv6/ });
+  });
+
+  it('rejects the recorded output cut after any line, the ipv6 section included', () => {
+    const lines = ENABLED.trimEnd().split('\n');
+    for (let i = 0; i < lines.length - 1; i++) expect(() => parseProbeOutput(lines.slice(0, i + 1).join('\n')), `cut after line ${i + 1}`).toThrow(/probe output/);
   });
 
   it('calls anything else a failed probe, never a verdict on the node', () => {
