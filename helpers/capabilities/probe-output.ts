@@ -15,6 +15,11 @@ export interface ProbeResult {
   macvlan: LinkSupport;
   ipvlan: LinkSupport;
   /**
+   * IPv6 in a new network namespace (`ipv6`); absent from output recorded
+   * before the probe read it.
+   */
+  ipv6?: Ipv6Support;
+  /**
    * The facts of each CNI config file (`confs`): what Multus' own config
    * says, the primary network it delegates to, backups. Absent from output
    * recorded before the probe read them.
@@ -36,7 +41,7 @@ export interface ProbeStep {
   rc: number;
 }
 
-const SECTIONS = ['conf', 'bin', 'links', 'confs', 'token', 'netns', 'parent', 'macvlan', 'ipvlan', 'end'] as const;
+const SECTIONS = ['conf', 'bin', 'links', 'confs', 'token', 'netns', 'ipv6', 'parent', 'macvlan', 'ipvlan', 'end'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The script's steps by name; anything malformed or cut short throws, never a partial result. */
@@ -99,12 +104,14 @@ export function parseProbeOutput(text: string): ProbeResult {
   }
   const confs = steps.get('confs');
   const token = steps.get('token');
+  const ipv6 = ipv6Support(steps);
   return {
     cniConfFiles: conf.output.map((l) => l.trim()),
     cniBinaries,
     links: nodeLinks(steps.get('links')!),
     macvlan: kernelSupport(steps, 'macvlan'),
     ipvlan: kernelSupport(steps, 'ipvlan'),
+    ...(ipv6 ? { ipv6 } : {}),
     ...(confs ? { cniConfigs: section(confs, parseConfsSection) } : {}),
     ...(token ? { multusKubeconfig: section(token, parseTokenSection) } : {}),
   };
@@ -136,4 +143,37 @@ function kernelSupport(steps: Map<Section, ProbeStep>, kind: 'macvlan' | 'ipvlan
     if (step.rc !== 0) return { status: 'failed', command: step.command, problem: describeStep(step) };
   }
   return classifyLinkAdd(steps.get(kind)!);
+}
+
+/** Whether a pod's network namespace on the node can hold IPv6 addresses. */
+export type Ipv6Support =
+  | { status: 'enabled' }
+  /** The node truly has none: the reason names the sysctl or the missing /proc/sys/net/ipv6. */
+  | { status: 'disabled'; reason: string }
+  /** The probe could not tell: the command and what it said. */
+  | { status: 'failed'; problem: string };
+
+const DISABLE_IPV6 = ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6'] as const;
+
+/**
+ * The `ipv6` step: the two disable_ipv6 sysctls of a fresh namespace, in
+ * that order. Undefined when the output predates the step (and its private
+ * namespace was made: then it would have run).
+ */
+export function ipv6Support(steps: Map<Section, ProbeStep>): Ipv6Support | undefined {
+  const netns = steps.get('netns')!;
+  if (netns.rc !== 0) return { status: 'failed', problem: `IPv6 not checked: ${describeStep(netns)}` };
+  const step = steps.get('ipv6');
+  if (!step) return undefined;
+  const out = step.output.map((l) => l.trim()).filter((l) => l !== '');
+  if (step.rc !== 0) {
+    // cat names each file it could not open; only "no such file" for all of them is the kernel's answer.
+    const absent = out.length > 0 && out.every((l) => /\/proc\/sys\/net\/ipv6\/\S*: No such file or directory$/.test(l));
+    return absent
+      ? { status: 'disabled', reason: 'the kernel has no IPv6 (no /proc/sys/net/ipv6 in a new network namespace: booted with ipv6.disable=1 or built without it)' }
+      : { status: 'failed', problem: describeStep(step) };
+  }
+  if (out.length !== 2 || !out.every((l) => l === '0' || l === '1')) return { status: 'failed', problem: `${describeStep(step)}: expected two lines of 0 or 1` };
+  const on = DISABLE_IPV6.filter((_k, i) => out[i] === '1');
+  return on.length === 0 ? { status: 'enabled' } : { status: 'disabled', reason: `a new network namespace has IPv6 off (${on.map((k) => `${k}=1`).join(', ')})` };
 }

@@ -112,6 +112,17 @@ const NetworkSchema = z.strictObject({
   scaleSubnet: cidr.optional(),
   scaleRangeStart: ipAddress.optional(),
   scaleRangeEnd: ipAddress.optional(),
+  // ipv6/* (IPv6 is off unless configured, here or in the profile): an IPv6
+  // subnet on the master's segment, its gateway (the IPv6 external host, if
+  // any) and the range the scenarios split; ipv6/dual-stack's IPv4 half gets
+  // a range of its own, clear of every other on the segment.
+  ipv6Subnet: cidr.optional(),
+  ipv6Gateway: ipAddress.optional(),
+  ipv6RangeStart: ipAddress.optional(),
+  ipv6RangeEnd: ipAddress.optional(),
+  dualStackSubnet: cidr.optional(),
+  dualStackRangeStart: ipAddress.optional(),
+  dualStackRangeEnd: ipAddress.optional(),
   // The nodes that should carry the master (TKG node pools): the run is narrowed to them.
   nodeSelector: labelSelector.optional(),
 });

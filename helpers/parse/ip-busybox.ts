@@ -1,8 +1,10 @@
 import { isMac, parseCidr, parseIp } from './ip-address.ts';
 import {
+  ADDRESS_FLAGS,
   IpOutputError,
   NON_UNICAST_ROUTE_TYPES,
   normalizeRouteDst,
+  type LiveAddress,
   type LiveInterface,
   type LiveRoute,
 } from './live-network.ts';
@@ -75,7 +77,7 @@ function parseHeader(format: string, where: string, line: string, m: RegExpExecA
   };
 }
 
-function parseAddress(format: string, where: string, line: string, family: 'inet' | 'inet6', token: string, rest: string) {
+function parseAddress(format: string, where: string, line: string, family: 'inet' | 'inet6', token: string, rest: string): LiveAddress {
   let text = token;
   // Point-to-point addresses print as "a peer b/len": the prefix belongs to the peer.
   const peer = /^\s*peer\s+(\S+)/.exec(rest);
@@ -86,7 +88,12 @@ function parseAddress(format: string, where: string, line: string, family: 'inet
   if (!ip || (family === 'inet') !== (ip.family === 4)) {
     throw new IpOutputError(format, where, `bad ${family} address "${token}" in ${excerpt(line)}`);
   }
-  return { family, address: text.split('/')[0]!, prefixLength: cidr?.prefix ?? (ip.family === 4 ? 32 : 128) };
+  const address: LiveAddress = { family, address: text.split('/')[0]!, prefixLength: cidr?.prefix ?? (ip.family === 4 ? 32 : 128) };
+  // The states are bare words after the scope ("scope global tentative dadfailed").
+  const words = new Set(rest.trim().split(/\s+/));
+  const flags = ADDRESS_FLAGS.filter((f) => words.has(f));
+  if (flags.length > 0) address.flags = flags;
+  return address;
 }
 
 const ROUTE_VALUE_KEYS = new Set([

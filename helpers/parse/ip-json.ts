@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIp, isMac } from './ip-address.ts';
 import {
+  ADDRESS_FLAGS,
   IpOutputError,
   NON_UNICAST_ROUTE_TYPES,
   normalizeRouteDst,
@@ -16,6 +17,11 @@ const addrInfoSchema = z.looseObject({
   family: z.enum(['inet', 'inet6']),
   local: ipText,
   prefixlen: z.number().int().min(0).max(128),
+  // iproute2 prints each state the address is in as a key set to true.
+  tentative: z.boolean().optional(),
+  dadfailed: z.boolean().optional(),
+  optimistic: z.boolean().optional(),
+  deprecated: z.boolean().optional(),
 });
 
 const linkSchema = z.looseObject({
@@ -77,7 +83,11 @@ export function parseIpJsonAddr(stdout: string): LiveInterface[] {
     const link = r.data;
     const addresses: LiveAddress[] = [];
     for (const a of link.addr_info) {
-      if ('local' in a) addresses.push({ family: a.family, address: a.local, prefixLength: a.prefixlen });
+      if (!('local' in a)) continue;
+      const address: LiveAddress = { family: a.family, address: a.local, prefixLength: a.prefixlen };
+      const flags = ADDRESS_FLAGS.filter((f) => a[f] === true);
+      if (flags.length > 0) address.flags = flags;
+      addresses.push(address);
     }
     const iface: LiveInterface = {
       name: link.ifname,

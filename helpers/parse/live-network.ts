@@ -5,7 +5,17 @@ export interface LiveAddress {
   family: 'inet' | 'inet6';
   address: string;
   prefixLength: number;
+  /**
+   * The kernel's duplicate address detection states of the address (RFC 4862),
+   * absent when it has none: an IPv6 address is usable only once it is neither
+   * tentative nor dadfailed.
+   */
+  flags?: AddressFlag[];
 }
+
+/** The address states that say whether an IPv6 address is usable yet; both ip flavours print these names. */
+export const ADDRESS_FLAGS = ['tentative', 'dadfailed', 'optimistic', 'deprecated'] as const;
+export type AddressFlag = (typeof ADDRESS_FLAGS)[number];
 
 export interface LiveInterface {
   name: string;

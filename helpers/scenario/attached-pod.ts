@@ -91,6 +91,13 @@ export class AttachedPod {
     return parseBusyboxIpRoute(await this.run(['ip', 'route', 'show']));
   }
 
+  /** The IPv6 routes: `ip route` (and `interfaces()`'s read) lists IPv4 only. */
+  async routes6(): Promise<LiveRoute[]> {
+    const json = await this.exec(['ip', '-j', '-6', 'route', 'show']);
+    if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonRoute(json.stdout);
+    return parseBusyboxIpRoute(await this.run(['ip', '-6', 'route', 'show']));
+  }
+
   /** One bounded ping (3 packets, 1 s apart, 5 s overall) from this pod; true when any reply came. */
   async ping(target: string, iface?: string): Promise<{ ok: boolean; output: string }> {
     const args = ['ping', '-c', '3', '-i', '1', '-W', '1', '-w', '5'];

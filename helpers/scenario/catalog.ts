@@ -2,7 +2,20 @@ import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
+export type Area =
+  | 'health'
+  | 'selection'
+  | 'in-pod'
+  | 'status'
+  | 'sriov'
+  | 'negative'
+  | 'ipam'
+  | 'traffic'
+  | 'policy'
+  | 'lifecycle'
+  | 'audit'
+  | 'scale'
+  | 'ipv6';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -66,6 +79,11 @@ const READ_ONLY = new Set([
 // that nothing enforces fails them.
 const MNP: Requirement[] = ['multus', 'macvlan', 'multi-networkpolicy'];
 const MNP_RULE = 'MultiNetworkPolicy (NetworkPolicy semantics)';
+// IPv6 and dual-stack secondary networks (suites/scenarios/ipv6.ts): IPv6 is
+// off unless the profile has a range; a node whose pods get no IPv6 skips.
+const IPV6: Requirement[] = ['multus', 'macvlan', 'ipv6-range', 'ipv6-node'];
+const IPV6_RULE = 'NPWG §4.2, §5.3; RFC 4862 (DAD)';
+
 // Scenarios that make their namespace themselves once they know they will
 // use it: scale/pods first refuses an N its range or node cannot hold.
 const NAMESPACE_LATER = new Set(['scale/pods']);
@@ -126,6 +144,21 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('policy/egress', 'egress to a podSelector: the selected pod is reached, another is not', 'standard', MNP, MNP_RULE),
   s('policy/ip-block', 'ingress from an ipBlock with except: the external host gets through, a pod in except is dropped', 'standard', [...MNP, 'external-peer'], MNP_RULE),
   s('policy/port-protocol', 'ingress on one TCP port: that port gets through, another port and ICMP are dropped', 'standard', MNP, MNP_RULE),
+  s(
+    'ipv6/macvlan',
+    'macvlan with an IPv6 range: address in range, DAD settled, on-link and configured routes, status annotation, ping6 between pods',
+    'standard',
+    IPV6,
+    IPV6_RULE,
+  ),
+  s(
+    'ipv6/dual-stack',
+    'macvlan with IPv4 and IPv6 ranges: one address of each in range, DAD settled, routes of both families, status annotation, ping and ping6 between pods',
+    'standard',
+    [...IPV6, 'dual-stack-range'],
+    IPV6_RULE,
+  ),
+  s('ipv6/external-host', "an IPv6 external host on the master's segment and a pod reach each other (ping6 both ways)", 'standard', [...IPV6, 'external-peer-ipv6'], IPV6_RULE),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',

@@ -23,7 +23,15 @@ export type Requirement =
   /** The Multus DaemonSet's flavor is known (thin or thick): what its config on the nodes must look like. */
   | 'multus-flavor'
   /** Thin Multus: the plugin on the nodes authenticates with a kubeconfig token. */
-  | 'multus-thin';
+  | 'multus-thin'
+  /** ipv6/*: the profile's IPv6 range (IPv6 is off unless configured). */
+  | 'ipv6-range'
+  /** ipv6/dual-stack: the profile's IPv4 range for the dual-stack NAD. */
+  | 'dual-stack-range'
+  /** ipv6/*: a node that can attach macvlan gives pods IPv6 (the probe's `ipv6` step). */
+  | 'ipv6-node'
+  /** ipv6/external-host: the external host has an IPv6 address. */
+  | 'external-peer-ipv6';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -92,9 +100,62 @@ function pluginGate(cluster: ClusterInfo, needed: string[], reason: (n: NodeCapa
   return lacking ? { outcome: 'skip', reason: reason(lacking) } : RUN;
 }
 
+// --- ipv6/* (issue 10 item 3) ---
+
+const IPV6_RANGE_KEYS = ['ipv6Subnet', 'ipv6Gateway', 'ipv6RangeStart', 'ipv6RangeEnd'] as const;
+const DUAL_STACK_KEYS = ['dualStackSubnet', 'dualStackRangeStart', 'dualStackRangeEnd'] as const;
+
+function profileKeysGate(cluster: ClusterInfo, keys: readonly (keyof ClusterInfo['profile'])[], what: string): NodeVerdict {
+  const missing = keys.filter((k) => !cluster.profile[k]);
+  if (missing.length === 0) return RUN;
+  return {
+    outcome: 'skip',
+    reason: `no ${what} in profile ${cluster.profileName} (IPv6 is off unless configured): set network.${missing.join(', network.')} to free addresses on the master's segment`,
+  };
+}
+
+/** One node's IPv6 verdict, from its probe. */
+function ipv6Verdict(n: NodeCapabilities): NodeVerdict {
+  if (!n.probe) return n.probeError ? { outcome: 'fail', reason: n.probeError } : { outcome: 'unprobed', reason: `node ${n.name}: IPv6 in a pod's network namespace: checked by a probe pod when the run starts` };
+  const v6 = n.probe.ipv6;
+  if (!v6) return { outcome: 'fail', reason: `node ${n.name}: the probe's output has no ipv6 section (an older probe pod?)` };
+  if (v6.status === 'enabled') return RUN;
+  if (v6.status === 'disabled') return { outcome: 'skip', reason: `node ${n.name}: no IPv6 for pods: ${v6.reason}` };
+  return { outcome: 'fail', reason: `node ${n.name}: could not find out whether pods get IPv6: probe command ${v6.problem}` };
+}
+
+/** The nodes that can attach macvlan and give pods IPv6: the ipv6/* scenarios pin their pods to the first. */
+export function ipv6Nodes(cluster: ClusterInfo): string[] {
+  return macvlanNodes(cluster).filter((n) => ipv6Verdict(n).outcome === 'run').map((n) => n.name);
+}
+
+function ipv6NodeGate(cluster: ClusterInfo): NodeVerdict {
+  const verdicts = macvlanNodes(cluster).map(ipv6Verdict);
+  if (verdicts.some((v) => v.outcome === 'run')) return RUN;
+  const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
+  if (fails.length > 0) return { outcome: 'fail', reason: joined(fails) };
+  const unprobed = verdicts.find((v) => v.outcome === 'unprobed');
+  if (unprobed) return unprobed;
+  const skips = verdicts.flatMap((v) => (v.outcome === 'skip' ? [v.reason] : []));
+  return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : 'no node can attach macvlan' };
+}
+
 /** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
 export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   switch (req) {
+    case 'ipv6-range':
+      return profileKeysGate(cluster, IPV6_RANGE_KEYS, 'IPv6 range');
+    case 'dual-stack-range':
+      return profileKeysGate(cluster, DUAL_STACK_KEYS, 'IPv4 range for the dual-stack network');
+    case 'ipv6-node':
+      return ipv6NodeGate(cluster);
+    case 'external-peer-ipv6':
+      return cluster.profile.externalPeer?.ipv6Address
+        ? RUN
+        : {
+            outcome: 'skip',
+            reason: `no IPv6 address for the external host in profile ${cluster.profileName} (externalPeer.ipv6Address; a user's externalPeer.netns gets network.ipv6Gateway)`,
+          };
     case 'multus':
       return cluster.multus.daemonSet ? RUN : { outcome: 'skip', reason: cluster.multus.problem ?? 'Multus is not installed on the cluster' };
     case 'macvlan':

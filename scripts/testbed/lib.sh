@@ -46,6 +46,9 @@ SEG_PEER=mc-ext0
 EXT_NETNS=mc-ext
 EXT_IP=192.168.1.1
 EXT_CIDR=24
+# Its IPv6 address (ipv6/*: fixtures/profiles/local.yaml's ipv6Gateway).
+EXT_IP6=fd00:6d63::1
+EXT_CIDR6=64
 
 # The API server's audit log of the least-privilege ServiceAccount
 # (fixtures/rbac/multus-conformance.yaml creates it).

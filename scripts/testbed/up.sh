@@ -19,8 +19,28 @@ require_root
 START=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - START ))s"; }
 
+# ipv6/* (issue 10 item 3): the external host's IPv6 address on the segment.
+# Idempotent, so a second `up.sh` gives a testbed that predates it the address
+# without a down/up (CI and every helper reuse a running testbed).
+# - IPv6 on for mc-ext0 and mc-seg0: a new namespace and a new link have it on
+#   by default, but a host booted with net.ipv6.conf.default.disable_ipv6=1
+#   would hand that on to mc-seg0 (the macvlan master: its own IPv6 is not
+#   needed by the pods', but the peer's end must have it).
+# - nodad on the peer's address: it is fixed, ours alone on a segment the
+#   testbed made, and pods get theirs only from fd00:6d63::100 on. With DAD it
+#   would stay tentative for a second after every add, and a scenario started
+#   right after `up` could ping a peer that does not answer yet. The pods'
+#   addresses do go through DAD: that is what the scenarios check.
+setup_peer_ipv6() {
+  [ -d /proc/sys/net/ipv6 ] || { log "no IPv6 in this kernel: the external host gets no IPv6 address (ipv6/* skip on the node probe)"; return 0; }
+  echo 0 >"/proc/sys/net/ipv6/conf/$SEG_MASTER/disable_ipv6"
+  ip netns exec "$EXT_NETNS" sh -c "echo 0 >/proc/sys/net/ipv6/conf/$SEG_PEER/disable_ipv6"
+  ip -n "$EXT_NETNS" addr replace "$EXT_IP6/$EXT_CIDR6" dev "$SEG_PEER" nodad
+}
+
 if "$TESTBED_DIR/status.sh" --quiet; then
   "$TESTBED_DIR/whereabouts.sh" --if-missing
+  setup_peer_ipv6
   log "testbed already up"
   echo "$KUBECONFIG_OUT"
   exit 0
@@ -385,6 +405,7 @@ ip netns list | awk '{print $1}' >"$STATE_DIR/netns.before"
 mountpoint -q /run/netns && touch "$STATE_DIR/run-netns-was-mounted"
 log "links and namespaces ($(elapsed))"
 setup_links
+setup_peer_ipv6
 write_cni
 write_configs
 log "certificates and kubeconfigs ($(elapsed))"

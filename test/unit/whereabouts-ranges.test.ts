@@ -41,6 +41,8 @@ function otherSpans(p: ProfileValues): Record<string, Span> {
   if (p.trafficRangeStart && p.trafficRangeEnd) spans['trafficRangeStart..End'] = [ip(p.trafficRangeStart), ip(p.trafficRangeEnd)];
   if (p.policyRangeStart && p.policyRangeEnd) spans['policyRangeStart..End'] = [ip(p.policyRangeStart), ip(p.policyRangeEnd)];
   if (p.externalPeer) spans['externalPeer.address'] = [ip(p.externalPeer.address), ip(p.externalPeer.address)];
+  // ipv6/dual-stack's IPv4 half (its IPv6 ranges: ipv6-ranges.test.ts).
+  if (p.dualStackRangeStart && p.dualStackRangeEnd) spans['dualStackRangeStart..End'] = [ip(p.dualStackRangeStart), ip(p.dualStackRangeEnd)];
   // scale/pods' own subnet (all of it: its NADs' ranges are cut from it).
   if (p.scaleSubnet) spans['scaleSubnet'] = [parseCidr(p.scaleSubnet)!.network, parseCidr(p.scaleSubnet)!.last];
   if (p.scaleRangeStart && p.scaleRangeEnd) spans['scaleRangeStart..End'] = [ip(p.scaleRangeStart), ip(p.scaleRangeEnd)];
