@@ -23,7 +23,11 @@ export type Requirement =
   /** The Multus DaemonSet's flavor is known (thin or thick): what its config on the nodes must look like. */
   | 'multus-flavor'
   /** Thin Multus: the plugin on the nodes authenticates with a kubeconfig token. */
-  | 'multus-thin';
+  | 'multus-thin'
+  /** annotations/default-network: profile defaultNetworkSubnet. */
+  | 'default-network-subnet'
+  /** annotations/nad-change: profile nadChangeSubnet and nadChangeNewSubnet. */
+  | 'nad-change-subnets';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -90,6 +94,21 @@ function pluginGate(cluster: ClusterInfo, needed: string[], reason: (n: NodeCapa
   }
   const lacking = scope.find((n) => n.probe && needed.some((b) => !(b in n.probe!.cniBinaries)));
   return lacking ? { outcome: 'skip', reason: reason(lacking) } : RUN;
+}
+
+/**
+ * The annotations area's subnets (helpers/fixtures/profile.ts): set in the
+ * testbed's and kind's profiles; on anyone else's cluster only where the
+ * user named a free subnet of the master's segment.
+ */
+function subnetKeys(cluster: ClusterInfo, keys: readonly ('defaultNetworkSubnet' | 'nadChangeSubnet' | 'nadChangeNewSubnet')[]): NodeVerdict {
+  const missing = keys.filter((k) => !cluster.profile[k]);
+  return missing.length === 0
+    ? RUN
+    : {
+        outcome: 'skip',
+        reason: `no subnet for it in profile ${cluster.profileName}: set ${missing.map((k) => `network.${k}`).join(' and ')} to a free /27 of the master's segment (a subnet of its own each)`,
+      };
 }
 
 /** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
@@ -163,6 +182,10 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
             outcome: 'skip',
             reason: `no address range for the scale scenario in profile ${cluster.profileName}: set network.scaleSubnet (and scaleRangeStart, scaleRangeEnd) to a free range on the master's segment`,
           };
+    case 'default-network-subnet':
+      return subnetKeys(cluster, ['defaultNetworkSubnet']);
+    case 'nad-change-subnets':
+      return subnetKeys(cluster, ['nadChangeSubnet', 'nadChangeNewSubnet']);
     case 'node-residue':
       // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
       return cluster.provider !== 'existing' || cluster.allowNodeResidue
