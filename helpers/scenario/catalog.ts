@@ -2,7 +2,21 @@ import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
+export type Area =
+  | 'health'
+  | 'selection'
+  | 'in-pod'
+  | 'status'
+  | 'sriov'
+  | 'negative'
+  | 'ipam'
+  | 'traffic'
+  | 'policy'
+  // Multus' own annotations and pod kinds, and NAD edits (suites/scenarios/annotations.ts).
+  | 'annotations'
+  | 'lifecycle'
+  | 'audit'
+  | 'scale';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -126,6 +140,22 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('policy/egress', 'egress to a podSelector: the selected pod is reached, another is not', 'standard', MNP, MNP_RULE),
   s('policy/ip-block', 'ingress from an ipBlock with except: the external host gets through, a pod in except is dropped', 'standard', [...MNP, 'external-peer'], MNP_RULE),
   s('policy/port-protocol', 'ingress on one TCP port: that port gets through, another port and ICMP are dropped', 'standard', MNP, MNP_RULE),
+  // Multus' annotations and pod kinds (issue 10 item 5). A file and area of their own: lifecycle/* is
+  // the disruptive group's, and an area's file is loaded whole into one group's worker.
+  s(
+    'annotations/default-network',
+    'v1.multus-cni.io/default-network replaces the cluster network: eth0 from the named NAD, its status entry the one default',
+    'standard',
+    ['multus', 'macvlan', 'default-network-subnet'],
+    'Multus behaviour (default-network annotation)',
+  ),
+  s(
+    'annotations/nad-change',
+    'NAD edited (subnet, MTU) while pods run: new pods get the new config, running pods keep theirs, status stays true',
+    'standard',
+    ['multus', 'macvlan', 'nad-change-subnets'],
+    'Multus behaviour (NAD read at CNI ADD)',
+  ),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',

@@ -83,6 +83,9 @@ export const EXPECTED_LOCAL: Record<string, Outcome> = {
   'traffic/cross-node': skipped(/needs two nodes that can attach macvlan on the same segment; the cluster has 1/),
   'traffic/external-host': passed,
   ...POLICY,
+  // Multus' annotations (issue 10 item 5): thin and thick alike.
+  'annotations/default-network': passed,
+  'annotations/nad-change': passed,
   'lifecycle/multus-restart': passed,
   'lifecycle/pod-during-restart': passed,
   // No workloads on the testbed but the suite's own: nothing to compare, said so.
