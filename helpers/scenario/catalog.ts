@@ -156,6 +156,13 @@ export const CATALOG: readonly ScenarioDef[] = [
     ['multus', 'macvlan', 'nad-change-subnets'],
     'Multus behaviour (NAD read at CNI ADD)',
   ),
+  s(
+    'annotations/static-pod',
+    "static pod with a NAD: its mirror pod is attached (net1, status); its manifest removed, the pod and its lease are gone",
+    'standard',
+    ['multus', 'macvlan', 'static-pod-manifests'],
+    'Multus behaviour (static pods, upstream e2e test-static-pod.sh)',
+  ),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',

@@ -27,7 +27,9 @@ export type Requirement =
   /** annotations/default-network: profile defaultNetworkSubnet. */
   | 'default-network-subnet'
   /** annotations/nad-change: profile nadChangeSubnet and nadChangeNewSubnet. */
-  | 'nad-change-subnets';
+  | 'nad-change-subnets'
+  /** annotations/static-pod: it writes into a node's kubelet manifest directory (the local testbed only). */
+  | 'static-pod-manifests';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -111,6 +113,21 @@ function subnetKeys(cluster: ClusterInfo, keys: readonly ('defaultNetworkSubnet'
       };
 }
 
+/**
+ * A static pod is a file in a node's kubelet manifest directory: written
+ * only on the suite's own testbed, where the suite runs on the node itself.
+ */
+function staticPodGate(cluster: ClusterInfo): NodeVerdict {
+  if (cluster.provider === 'local') return RUN;
+  return {
+    outcome: 'skip',
+    reason:
+      cluster.provider === 'kind'
+        ? "the kind provider does not write into its node containers' /etc/kubernetes/manifests (a docker exec per node): static pods are checked on the local testbed"
+        : "it writes a pod manifest into a node's kubelet manifest directory: only on clusters the suite created (the local testbed)",
+  };
+}
+
 /** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
 export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   switch (req) {
@@ -186,6 +203,8 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
       return subnetKeys(cluster, ['defaultNetworkSubnet']);
     case 'nad-change-subnets':
       return subnetKeys(cluster, ['nadChangeSubnet', 'nadChangeNewSubnet']);
+    case 'static-pod-manifests':
+      return staticPodGate(cluster);
     case 'node-residue':
       // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
       return cluster.provider !== 'existing' || cluster.allowNodeResidue

@@ -56,6 +56,12 @@ describe('annotations/* gating', () => {
     expect(skipReason(byId('annotations/nad-change'), cluster('existing', { nadChangeSubnet: '10.1.2.32/27' }))).toMatch(/set network\.nadChangeNewSubnet to/);
   });
 
+  it('annotations/static-pod: on the local testbed only, the reason named elsewhere', () => {
+    expect(skipReason(byId('annotations/static-pod'), cluster('local'))).toBeUndefined();
+    expect(skipReason(byId('annotations/static-pod'), { ...cluster('local'), provider: 'kind' })).toMatch(/the kind provider does not write into its node containers' \/etc\/kubernetes\/manifests/);
+    expect(skipReason(byId('annotations/static-pod'), cluster('existing'))).toMatch(/writes a pod manifest into a node's kubelet manifest directory: only on clusters the suite created/);
+  });
+
   it('both run in the conformance group (lifecycle/* is the disruptive one)', () => {
     expect(groupOf(byId('annotations/default-network'))).toBe('conformance');
     expect(groupOf(byId('annotations/nad-change'))).toBe('conformance');
