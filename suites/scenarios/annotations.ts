@@ -1,3 +1,6 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
 import { assignedIps } from '../../helpers/assert/addresses.ts';
 import { assertDefaultNetwork, DEFAULT_NETWORK_ANNOTATION } from '../../helpers/assert/default-network.ts';
@@ -8,9 +11,6 @@ import { assertStatusMatchesLive, assertStatusShape } from '../../helpers/assert
 import { computeIpamPoolsFromJson } from '../../helpers/nad/ipam-range.ts';
 import { verifyAttachments } from '../../helpers/scenario/checks.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { assertLeaseReleased, assertMirrorPod } from '../../helpers/assert/static-pod.ts';
 import { WaitTimeout, waitFor } from '../../helpers/k8s/wait.ts';
 import { testbedStateDir } from '../../helpers/providers/local.ts';
