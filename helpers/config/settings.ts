@@ -125,6 +125,12 @@ const NetworkSchema = z.strictObject({
   dualStackRangeEnd: ipAddress.optional(),
   // The nodes that should carry the master (TKG node pools): the run is narrowed to them.
   nodeSelector: labelSelector.optional(),
+  // The annotations area's subnets of their own on the same segment (a /27
+  // each; profiles local and kind set them). Unset on a cluster the suite did
+  // not create: annotations/default-network and annotations/nad-change skip.
+  defaultNetworkSubnet: cidr.optional(),
+  nadChangeSubnet: cidr.optional(),
+  nadChangeNewSubnet: cidr.optional(),
 });
 
 const KindSchema = z.strictObject({

@@ -28,9 +28,14 @@ export const localProvider: Provider = {
   },
 };
 
+/** The testbed's state directory (scripts/testbed/lib.sh: $STATE_DIR). */
+export function testbedStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env['MC_STATE_DIR'] ?? '/var/lib/multus-conformance';
+}
+
 /** Where up.sh writes each component's log (scripts/testbed/lib.sh: $STATE_DIR/logs). */
 export function testbedLogDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env['MC_STATE_DIR'] ?? '/var/lib/multus-conformance', 'logs');
+  return join(testbedStateDir(env), 'logs');
 }
 
 /**

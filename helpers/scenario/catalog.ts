@@ -12,10 +12,12 @@ export type Area =
   | 'ipam'
   | 'traffic'
   | 'policy'
+  | 'ipv6'
+  // Multus' own annotations and pod kinds, and NAD edits (suites/scenarios/annotations.ts).
+  | 'annotations'
   | 'lifecycle'
   | 'audit'
-  | 'scale'
-  | 'ipv6';
+  | 'scale';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -159,6 +161,29 @@ export const CATALOG: readonly ScenarioDef[] = [
     IPV6_RULE,
   ),
   s('ipv6/external-host', "an IPv6 external host on the master's segment and a pod reach each other (ping6 both ways)", 'standard', [...IPV6, 'external-peer-ipv6'], IPV6_RULE),
+  // Multus' annotations and pod kinds (issue 10 item 5). A file and area of their own: lifecycle/* is
+  // the disruptive group's, and an area's file is loaded whole into one group's worker.
+  s(
+    'annotations/default-network',
+    'v1.multus-cni.io/default-network replaces the cluster network: eth0 from the named NAD, its status entry the one default',
+    'standard',
+    ['multus', 'macvlan', 'default-network-subnet'],
+    'Multus behaviour (default-network annotation)',
+  ),
+  s(
+    'annotations/nad-change',
+    'NAD edited (subnet, MTU) while pods run: new pods get the new config, running pods keep theirs, status stays true',
+    'standard',
+    ['multus', 'macvlan', 'nad-change-subnets'],
+    'Multus behaviour (NAD read at CNI ADD)',
+  ),
+  s(
+    'annotations/static-pod',
+    "static pod with a NAD: its mirror pod is attached (net1, status); its manifest removed, the pod and its lease are gone",
+    'standard',
+    ['multus', 'macvlan', 'static-pod-manifests'],
+    'Multus behaviour (static pods, upstream e2e test-static-pod.sh)',
+  ),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',

@@ -29,6 +29,8 @@ export interface PodOptions {
   resources?: Record<string, string>;
   /** Pod labels (what MultiNetworkPolicy selectors match). */
   labels?: Record<string, string>;
+  /** More pod annotations (v1.multus-cni.io/default-network); they attach networks too, so the pod goes where macvlan can. */
+  annotations?: Record<string, string>;
 }
 
 export interface PodFailure {
@@ -120,9 +122,10 @@ export class ScenarioEnv {
     const body = renderPodFixture<k8s.V1Pod>('test-pod', { name, image: this.profile.testImage });
     body.metadata = { ...body.metadata, namespace: opts.namespace ?? this.ns };
     if (opts.networks !== undefined) body.metadata.annotations = { [NETWORKS_ANNOTATION]: opts.networks };
+    if (opts.annotations) body.metadata.annotations = { ...body.metadata.annotations, ...opts.annotations };
     if (opts.labels) body.metadata.labels = { ...body.metadata.labels, ...opts.labels };
     if (opts.node) body.spec!.nodeName = opts.node;
-    else if (opts.networks !== undefined) {
+    else if (opts.networks !== undefined || opts.annotations !== undefined) {
       const affinity = attachAffinity(this.cluster);
       if (affinity) body.spec!.affinity = affinity;
     }

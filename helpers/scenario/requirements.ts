@@ -31,7 +31,13 @@ export type Requirement =
   /** ipv6/*: a node that can attach macvlan gives pods IPv6 (the probe's `ipv6` step). */
   | 'ipv6-node'
   /** ipv6/external-host: the external host has an IPv6 address. */
-  | 'external-peer-ipv6';
+  | 'external-peer-ipv6'
+  /** annotations/default-network: profile defaultNetworkSubnet. */
+  | 'default-network-subnet'
+  /** annotations/nad-change: profile nadChangeSubnet and nadChangeNewSubnet. */
+  | 'nad-change-subnets'
+  /** annotations/static-pod: it writes into a node's kubelet manifest directory (the local testbed only). */
+  | 'static-pod-manifests';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -140,6 +146,36 @@ function ipv6NodeGate(cluster: ClusterInfo): NodeVerdict {
   return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : 'no node can attach macvlan' };
 }
 
+/**
+ * The annotations area's subnets (helpers/fixtures/profile.ts): set in the
+ * testbed's and kind's profiles; on anyone else's cluster only where the
+ * user named a free subnet of the master's segment.
+ */
+function subnetKeys(cluster: ClusterInfo, keys: readonly ('defaultNetworkSubnet' | 'nadChangeSubnet' | 'nadChangeNewSubnet')[]): NodeVerdict {
+  const missing = keys.filter((k) => !cluster.profile[k]);
+  return missing.length === 0
+    ? RUN
+    : {
+        outcome: 'skip',
+        reason: `no subnet for it in profile ${cluster.profileName}: set ${missing.map((k) => `network.${k}`).join(' and ')} to a free /27 of the master's segment (a subnet of its own each)`,
+      };
+}
+
+/**
+ * A static pod is a file in a node's kubelet manifest directory: written
+ * only on the suite's own testbed, where the suite runs on the node itself.
+ */
+function staticPodGate(cluster: ClusterInfo): NodeVerdict {
+  if (cluster.provider === 'local') return RUN;
+  return {
+    outcome: 'skip',
+    reason:
+      cluster.provider === 'kind'
+        ? "the kind provider does not write into its node containers' /etc/kubernetes/manifests (a docker exec per node): static pods are checked on the local testbed"
+        : "it writes a pod manifest into a node's kubelet manifest directory: only on clusters the suite created (the local testbed)",
+  };
+}
+
 /** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
 export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   switch (req) {
@@ -224,6 +260,12 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
             outcome: 'skip',
             reason: `no address range for the scale scenario in profile ${cluster.profileName}: set network.scaleSubnet (and scaleRangeStart, scaleRangeEnd) to a free range on the master's segment`,
           };
+    case 'default-network-subnet':
+      return subnetKeys(cluster, ['defaultNetworkSubnet']);
+    case 'nad-change-subnets':
+      return subnetKeys(cluster, ['nadChangeSubnet', 'nadChangeNewSubnet']);
+    case 'static-pod-manifests':
+      return staticPodGate(cluster);
     case 'node-residue':
       // Clusters the suite created (local, kind) are thrown away; anyone else's are not.
       return cluster.provider !== 'existing' || cluster.allowNodeResidue

@@ -164,6 +164,9 @@ EOF
 
 write_configs() {
   mkdir -p "$STATE_DIR/config" "$STATE_DIR/containerd" "$RUN_DIR"
+  # The kubelet's static pod manifests: annotations/static-pod writes one
+  # there and removes it (only the suite's own testbed; down.sh removes all).
+  mkdir -p "$STATE_DIR/manifests"
   cat >"$STATE_DIR/config/containerd.toml" <<EOF
 version = 2
 root = "$STATE_DIR/containerd/root"
@@ -236,6 +239,7 @@ serializeImagePulls: false
 rotateCertificates: false
 resolvConf: /etc/resolv.conf
 maxPods: 110
+staticPodPath: $STATE_DIR/manifests
 EOF
 
   # Requests of the least-privilege ServiceAccount (fixtures/rbac) are logged,

@@ -46,6 +46,11 @@ function otherSpans(p: ProfileValues): Record<string, Span> {
   // scale/pods' own subnet (all of it: its NADs' ranges are cut from it).
   if (p.scaleSubnet) spans['scaleSubnet'] = [parseCidr(p.scaleSubnet)!.network, parseCidr(p.scaleSubnet)!.last];
   if (p.scaleRangeStart && p.scaleRangeEnd) spans['scaleRangeStart..End'] = [ip(p.scaleRangeStart), ip(p.scaleRangeEnd)];
+  // The annotations area's subnets (whole: host-local hands out all of each).
+  for (const k of ['defaultNetworkSubnet', 'nadChangeSubnet', 'nadChangeNewSubnet'] as const) {
+    const c = p[k] ? parseCidr(p[k]) : undefined;
+    if (c) spans[k] = [c.network, c.last];
+  }
   return spans;
 }
 
