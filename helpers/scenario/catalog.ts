@@ -2,7 +2,7 @@ import { SCALE_LEVEL } from '../config/selection.ts';
 import type { Mode } from '../config/settings.ts';
 import type { Requirement } from './requirements.ts';
 
-export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale';
+export type Area = 'health' | 'selection' | 'in-pod' | 'status' | 'sriov' | 'negative' | 'ipam' | 'traffic' | 'policy' | 'lifecycle' | 'audit' | 'scale' | 'plugins';
 
 /**
  * quick ⊂ standard (non-disruptive) ⊂ disruptive (full). `scale` is outside
@@ -126,6 +126,12 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('policy/egress', 'egress to a podSelector: the selected pod is reached, another is not', 'standard', MNP, MNP_RULE),
   s('policy/ip-block', 'ingress from an ipBlock with except: the external host gets through, a pod in except is dropped', 'standard', [...MNP, 'external-peer'], MNP_RULE),
   s('policy/port-protocol', 'ingress on one TCP port: that port gets through, another port and ICMP are dropped', 'standard', MNP, MNP_RULE),
+  // More CNI plugins (suites/scenarios/plugins.ts). Node-side state (a bridge, a veth) only on clusters the suite created.
+  s('plugins/bridge', "bridge plugin on the scenario's own bridge: two pods in range, UP, status agrees, ping over net1; bridge removed", 'standard', ['multus', 'suite-cluster', 'plugin-bridge'], 'CNI bridge'),
+  s('plugins/host-device', 'host-device moves a veth end into the pod (net1, UP, addressed) and back to the node on delete', 'standard', ['multus', 'suite-cluster', 'plugin-host-device'], 'CNI host-device'),
+  s('plugins/tuning', "tuning sets a per-interface and a namespace sysctl in the pod; the node's values stay", 'standard', ['multus', 'macvlan', 'plugin-tuning', 'tuning-range'], 'CNI tuning'),
+  s('plugins/tuning-allowlist', 'tuning refuses a sysctl outside /etc/cni/tuning/allowlist.conf (where the plugin has an allowlist)', 'standard', ['multus', 'macvlan', 'suite-cluster', 'plugin-tuning', 'tuning-range'], 'CNI tuning (sysctl allowlist)'),
+  s('plugins/vlan', 'vlan attachment on the master: name, kind vlan, UP, IP in range (where the kernel has 802.1q)', 'standard', ['multus', 'macvlan', 'plugin-vlan'], 'CNI vlan'),
   s('lifecycle/multus-restart', 'pods keep their interfaces across a Multus DaemonSet restart', 'disruptive', ['multus', 'macvlan', 'disruptive'], 'Multus behaviour'),
   s(
     'lifecycle/pod-during-restart',
