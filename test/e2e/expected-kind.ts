@@ -14,8 +14,8 @@ const failed = (message: RegExp): Outcome => ({ status: 'failed', message });
 const noIpvlan = /node \S+-(control-plane|worker2?): node kernel lacks ipvlan \(creating a ipvlan link failed: .*Operation not supported\)/;
 
 /**
- * plugins/* on kind (not run on kind by the helper that wrote them: expected
- * from the testbed's outcomes). The node image carries Debian bookworm's
+ * plugins/* on kind, observed 2026-11-30 with thin Multus on a 3-node cluster
+ * (`run --provider kind -t '^plugins/'`; thick not run on kind). The node image carries Debian bookworm's
  * containernetworking-plugins 1.1.1 (scripts/kind/build.sh) and the nodes
  * share this machine's kernel: no tuning allowlist, no 802.1q. The bridge and
  * the host-device veth are made inside the first node container.
