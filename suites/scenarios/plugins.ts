@@ -73,21 +73,25 @@ scenario('plugins/bridge', async (env) => {
   const subnet = env.profile.bridgeSubnet;
   if (!subnet) throw new SkipScenario(`no bridge subnet in profile ${env.cluster.profileName}: bridgeSubnet unset`);
   const bridge = ownLink('mcbr-', env.cluster.runId);
-  const shell = await NodeShell.start(env, node, { name: 'node', privileged: true });
-  // Only a bridge the plugin makes here is the scenario's to remove.
+  const [shell, nad] = await Promise.all([
+    NodeShell.start(env, node, { name: 'node', privileged: true }),
+    env.nad('bridge-l2', { name: 'bridge-l2', vars: { bridge } }),
+  ]);
+  // Only a bridge the plugin makes here is the scenario's to remove (no pod uses the NAD yet).
   assertLinkGone(shell.seenBy, bridge, await shell.link(bridge), `no link ${bridge} (this run's name) on the node before the bridge plugin runs`);
-  const nad = await env.nad('bridge-l2', { name: 'bridge-l2', vars: { bridge } });
   await withNodeCleanup(
     env,
     async () => {
       await Promise.all(['br-a', 'br-b'].map((name) => env.createPod(name, { networks: 'bridge-l2', node })));
-      const [a, b] = await Promise.all([env.waitReady('br-a'), env.waitReady('br-b')]);
-      for (const pod of [a!, b!]) await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'veth' }], cluster);
+      const [a, b] = (await Promise.all([env.waitReady('br-a'), env.waitReady('br-b')])) as [AttachedPod, AttachedPod];
+      await Promise.all([a, b].map((pod) => verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'veth' }], cluster)));
       assertNodeLink(shell.seenBy, bridge, await shell.link(bridge), 'bridge', `bridge ${bridge} made by the bridge plugin, UP`);
       assertBridgePorts(shell.seenBy, bridge, await shell.ports(bridge), 2);
-      const [ipA, ipB] = [await ipv4Of(a!, 'net1'), await ipv4Of(b!, 'net1')];
-      assertPingReplied(a!.id, 'net1', { name: `pod ${b!.id}`, address: ipB }, await a!.ping(ipB, 'net1'));
-      assertPingReplied(b!.id, 'net1', { name: `pod ${a!.id}`, address: ipA }, await b!.ping(ipA, 'net1'));
+      const [ipA, ipB] = await Promise.all([ipv4Of(a, 'net1'), ipv4Of(b, 'net1')]);
+      // Both ways at once: each ping is bounded (3 packets, 5 s at most).
+      const [ab, ba] = await Promise.all([a.ping(ipB, 'net1'), b.ping(ipA, 'net1')]);
+      assertPingReplied(a.id, 'net1', { name: `pod ${b.id}`, address: ipB }, ab);
+      assertPingReplied(b.id, 'net1', { name: `pod ${a.id}`, address: ipA }, ba);
     },
     async () => {
       // The pods first: their DEL takes the veths off the bridge.
@@ -123,8 +127,8 @@ scenario('plugins/host-device', async (env) => {
         A: device,
         B: peer,
       });
-      const mac = assertNodeLink(shell.seenBy, device, await shell.link(device), 'veth', `veth ${device} made by the scenario`).mac;
-      const nad = await env.nad('host-device', { name: 'host-device', vars: { device } });
+      const [link, nad] = await Promise.all([shell.link(device), env.nad('host-device', { name: 'host-device', vars: { device } })]);
+      const mac = assertNodeLink(shell.seenBy, device, link, 'veth', `veth ${device} made by the scenario`).mac;
       const pod = await env.pod('hostdev', { networks: 'host-device', node });
       await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'veth', ...(mac ? { mac } : {}) }], cluster);
       assertLinkGone(shell.seenBy, device, await shell.link(device), `host device ${device} moved into pod ${pod.id} as net1 (gone from the node while it runs)`);
