@@ -9,14 +9,16 @@ import { classifyLinkAdd, type LinkSupport } from './link-support.ts';
  * namespace (`unshare -n`): the script prints `== vlan`, the command, its
  * output and `rc N`, as the node probe does for macvlan and ipvlan. Anything
  * else (the namespace was not private, the veth parent failed, no output) is
- * a failed probe, never a verdict on the kernel.
+ * a failed probe, never a verdict on the kernel. A bare `ip`, as in the node
+ * probe: iproute2 where the image has it, busybox's applet otherwise (both
+ * make VLAN links; a user's test image need not have /usr/bin/ip).
  */
 export const VLAN_PROBE_SCRIPT = `unshare -n sh -c '
-links=$(/usr/bin/ip -o link show 2>&1) || { echo "ip link show: $links"; exit 3; }
+links=$(ip -o link show 2>&1) || { echo "ip link show: $links"; exit 3; }
 [ "$(printf "%s\\n" "$links" | wc -l)" -eq 1 ] || { echo "not a private network namespace: refusing to create links"; exit 3; }
-out=$(/usr/bin/ip link add mcvl-p0 type veth peer name mcvl-p1 2>&1) || { echo "veth parent: $out"; exit 3; }
+out=$(ip link add mcvl-p0 type veth peer name mcvl-p1 2>&1) || { echo "veth parent: $out"; exit 3; }
 echo "== vlan"; echo "\\$ ip link add link mcvl-p0 name mcvl-v type vlan id 42"
-out=$(/usr/bin/ip link add link mcvl-p0 name mcvl-v type vlan id 42 2>&1); r=$?
+out=$(ip link add link mcvl-p0 name mcvl-v type vlan id 42 2>&1); r=$?
 [ -n "$out" ] && printf "%s\\n" "$out"; echo "rc $r"'`;
 
 export function parseVlanProbe(exitCode: number | undefined, output: string): LinkSupport {

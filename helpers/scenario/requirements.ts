@@ -115,7 +115,7 @@ function pluginAreaGate(req: PluginRequirement, cluster: ClusterInfo): NodeVerdi
       // else's nodes the suite makes nothing, not even state it removes.
       return cluster.provider !== 'existing'
         ? RUN
-        : { outcome: 'skip', reason: `it makes a link on a node, which the suite does only on clusters it created (provider local or kind), not on provider ${cluster.provider}` };
+        : { outcome: 'skip', reason: `it writes to a node (a link or a file, removed again by the scenario), which the suite does only on clusters it created (provider local or kind), not on provider ${cluster.provider}` };
     case 'tuning-range': {
       const p = cluster.profile;
       const missing = (['tuningSubnet', 'tuningRangeStart', 'tuningRangeEnd'] as const).filter((k) => !p[k]);

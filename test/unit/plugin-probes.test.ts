@@ -8,6 +8,9 @@ describe('parseVlanProbe', () => {
   it("reads this kernel's answer as no 802.1q", () => {
     expect(parseVlanProbe(0, payload('plugins/vlan-probe.txt'))).toEqual({ status: 'unsupported', answer: 'Error: Unknown device type.' });
   });
+  it("reads busybox ip's answer the same way", () => {
+    expect(parseVlanProbe(0, payload('plugins/vlan-probe.busybox.txt'))).toEqual({ status: 'unsupported', answer: 'ip: RTNETLINK answers: Operation not supported' });
+  });
   it('reads rc 0 as supported', () => {
     expect(parseVlanProbe(0, '== vlan\n$ ip link add link mcvl-p0 name mcvl-v type vlan id 42\nrc 0\n')).toEqual({ status: 'supported' });
   });

@@ -59,7 +59,7 @@ describe('plugins/* gating', () => {
     ['plugins/tuning-allowlist', cluster(), undefined],
     ['plugins/vlan', cluster(), undefined],
     ['plugins/bridge', cluster({ provider: 'kind', profileName: 'kind' }), undefined],
-    ['plugins/bridge', cluster(existing('tkg')), /makes a link on a node, which the suite does only on clusters it created \(provider local or kind\), not on provider existing/],
+    ['plugins/bridge', cluster(existing('tkg')), /writes to a node \(a link or a file, removed again by the scenario\), which the suite does only on clusters it created \(provider local or kind\), not on provider existing/],
     ['plugins/host-device', cluster(existing('generic')), /only on clusters it created/],
     ['plugins/tuning-allowlist', cluster(existing('tkg')), /only on clusters it created/],
     ['plugins/tuning', cluster(existing('tkg')), /no address range for plugins\/tuning in profile tkg: tuningSubnet, tuningRangeStart, tuningRangeEnd unset/],
