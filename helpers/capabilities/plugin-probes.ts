@@ -10,8 +10,9 @@ import { classifyLinkAdd, type LinkSupport } from './link-support.ts';
  * output and `rc N`, as the node probe does for macvlan and ipvlan. Anything
  * else (the namespace was not private, the veth parent failed, no output) is
  * a failed probe, never a verdict on the kernel. A bare `ip`, as in the node
- * probe: iproute2 where the image has it, busybox's applet otherwise (both
- * make VLAN links; a user's test image need not have /usr/bin/ip).
+ * probe: whatever the image's shell runs for it (in the suite's test image,
+ * busybox's own applet; iproute2 elsewhere). Both make VLAN links, and both
+ * kernel answers are recognised; a user's image need not have /usr/bin/ip.
  */
 export const VLAN_PROBE_SCRIPT = `unshare -n sh -c '
 links=$(ip -o link show 2>&1) || { echo "ip link show: $links"; exit 3; }

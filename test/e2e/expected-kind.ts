@@ -27,7 +27,7 @@ const PLUGINS_KIND: Record<string, Outcome> = {
   'plugins/tuning-allowlist': skipped(
     /node \S+: its tuning plugin has no sysctl allowlist \(\/opt\/cni\/bin\/tuning holds no "allowlist\.conf"; it says "CNI tuning plugin version unknown"\): \/etc\/cni\/tuning\/allowlist\.conf came in containernetworking\/plugins v1\.2\.0/,
   ),
-  'plugins/vlan': skipped(/node \S+: node kernel lacks 802\.1q VLAN \(creating a vlan link failed: Error: Unknown device type\.\)/),
+  'plugins/vlan': skipped(/node \S+: node kernel lacks 802\.1q VLAN \(creating a vlan link failed: (Error: Unknown device type\.|ip: RTNETLINK answers: Operation not supported)\)/),
 };
 
 /** The thin plugin (the default install). */
