@@ -13,6 +13,8 @@ export type Area =
   | 'traffic'
   | 'policy'
   | 'ipv6'
+  // bridge, host-device, tuning, vlan (suites/scenarios/plugins.ts).
+  | 'plugins'
   // Multus' own annotations and pod kinds, and NAD edits (suites/scenarios/annotations.ts).
   | 'annotations'
   | 'lifecycle'
@@ -108,6 +110,12 @@ export const CATALOG: readonly ScenarioDef[] = [
   s('in-pod/macvlan-mtu', 'macvlan attachment gets the configured MTU', 'standard', ['multus', 'macvlan'], 'CNI macvlan'),
   s('in-pod/whereabouts', 'macvlan with whereabouts IPAM: IP in the whereabouts range, UP, recorded in its IPPool', 'standard', ['multus', 'macvlan', 'whereabouts'], 'whereabouts IPAM'),
   s('in-pod/ipvlan', 'ipvlan l2 attachment: name, IP in range, UP, l2 mode', 'quick', ['multus', 'ipvlan'], 'NPWG §4.2, §5.3', 'ipvlan'),
+  // More CNI plugins (suites/scenarios/plugins.ts); early in the list, so their node work overlaps the rest of the run. Node-side state (a bridge, a veth) only on clusters the suite created.
+  s('plugins/bridge', "bridge plugin on the scenario's own bridge: two pods in range, UP, status agrees, ping over net1; bridge removed", 'standard', ['multus', 'suite-cluster', 'plugin-bridge'], 'CNI bridge'),
+  s('plugins/host-device', 'host-device moves a veth end into the pod (net1, UP, addressed) and back to the node on delete', 'standard', ['multus', 'suite-cluster', 'plugin-host-device'], 'CNI host-device'),
+  s('plugins/tuning', "tuning sets a per-interface and a namespace sysctl in the pod; the node's values stay", 'standard', ['multus', 'macvlan', 'plugin-tuning', 'tuning-range'], 'CNI tuning'),
+  s('plugins/tuning-allowlist', 'tuning refuses a sysctl outside /etc/cni/tuning/allowlist.conf (where the plugin has an allowlist)', 'standard', ['multus', 'macvlan', 'suite-cluster', 'plugin-tuning', 'tuning-range'], 'CNI tuning (sysctl allowlist)'),
+  s('plugins/vlan', 'vlan attachment on the master: name, kind vlan, UP, IP in range (where the kernel has 802.1q)', 'standard', ['multus', 'macvlan', 'plugin-vlan'], 'CNI vlan'),
   s('status/shape', 'network-status: valid JSON, one default entry, ns/name names', 'quick', ['multus', 'macvlan'], 'NPWG §5.2, §5.3'),
   s('status/matches-live', 'network-status agrees with interfaces, IPs and MACs in the pod', 'quick', ['multus', 'macvlan'], 'NPWG §5.3'),
   s('selection/comma-list', 'comma list of two networks gives net1, net2 in order', 'standard', ['multus', 'macvlan'], 'NPWG §4.1.1'),

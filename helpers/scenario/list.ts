@@ -112,7 +112,11 @@ const NEEDS_MASTER: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'tw
 
 // What only the node probe tells: link support, plugins, the master (requirements),
 // and what the health checks read of each node (CNI files, plugin hashes, Multus config, the thin token).
-const NEEDS_PROBE: ReadonlySet<Requirement> = new Set(['macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes', 'ipv6-node']);
+const NEEDS_PROBE: ReadonlySet<Requirement> = new Set([
+  'macvlan', 'ipvlan', 'static-ipam', 'whereabouts', 'two-nodes', 'ipv6-node',
+  // plugins/*: the plugin binaries on the nodes.
+  'plugin-bridge', 'plugin-host-device', 'plugin-tuning', 'plugin-vlan',
+]);
 const READS_PROBE = new Set([
   'health/cni-config-order',
   'health/plugin-binaries',

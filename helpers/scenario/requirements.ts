@@ -37,7 +37,15 @@ export type Requirement =
   /** annotations/nad-change: profile nadChangeSubnet and nadChangeNewSubnet. */
   | 'nad-change-subnets'
   /** annotations/static-pod: it writes into a node's kubelet manifest directory (the local testbed only). */
-  | 'static-pod-manifests';
+  | 'static-pod-manifests'
+  | PluginRequirement;
+
+/**
+ * plugins/* (suites/scenarios/plugins.ts): the plugin's binary on the nodes
+ * macvlan pods land on, state on a node only where the suite made the
+ * cluster, and the profile's addresses for the tuning scenario.
+ */
+export type PluginRequirement = 'plugin-bridge' | 'plugin-host-device' | 'plugin-tuning' | 'plugin-vlan' | 'suite-cluster' | 'tuning-range';
 
 const RUN: NodeVerdict = { outcome: 'run' };
 
@@ -175,9 +183,38 @@ function staticPodGate(cluster: ClusterInfo): NodeVerdict {
         : "it writes a pod manifest into a node's kubelet manifest directory: only on clusters the suite created (the local testbed)",
   };
 }
+/** The plugins area's requirements (kept apart from the others' so that additions merge cleanly). */
+function pluginAreaGate(req: PluginRequirement, cluster: ClusterInfo): NodeVerdict {
+  switch (req) {
+    case 'plugin-bridge':
+    case 'plugin-host-device':
+    case 'plugin-tuning':
+    case 'plugin-vlan': {
+      const plugin = req.slice('plugin-'.length);
+      return pluginGate(cluster, [plugin], (n) => `node ${n.name} has no /opt/cni/bin/${plugin}`);
+    }
+    case 'suite-cluster':
+      // Clusters the suite created (local, kind) are thrown away; on anyone
+      // else's nodes the suite makes nothing, not even state it removes.
+      return cluster.provider !== 'existing'
+        ? RUN
+        : { outcome: 'skip', reason: `it writes to a node (a link or a file, removed again by the scenario), which the suite does only on clusters it created (provider local or kind), not on provider ${cluster.provider}` };
+    case 'tuning-range': {
+      const p = cluster.profile;
+      const missing = (['tuningSubnet', 'tuningRangeStart', 'tuningRangeEnd'] as const).filter((k) => !p[k]);
+      return missing.length === 0
+        ? RUN
+        : { outcome: 'skip', reason: `no address range for plugins/tuning in profile ${cluster.profileName}: ${missing.join(', ')} unset (a free range on the master's segment)` };
+    }
+  }
+}
+
+const PLUGIN_REQUIREMENTS: ReadonlySet<string> = new Set<PluginRequirement>(['plugin-bridge', 'plugin-host-device', 'plugin-tuning', 'plugin-vlan', 'suite-cluster', 'tuning-range']);
+const isPluginRequirement = (req: Requirement): req is PluginRequirement => PLUGIN_REQUIREMENTS.has(req);
 
 /** Whether the cluster meets a requirement: run, or skip / fail with the reason. */
 export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
+  if (isPluginRequirement(req)) return pluginAreaGate(req, cluster);
   switch (req) {
     case 'ipv6-range':
       return profileKeysGate(cluster, IPV6_RANGE_KEYS, 'IPv6 range');

@@ -72,6 +72,18 @@ remove_iptables() {
   done
 }
 
+# plugins/* (suites/scenarios/plugins.ts) remove their own links; a run
+# killed mid-scenario can leave one: the scenario's bridge mcbr-<run id> or
+# its veth pair mchd<run id>a/b. Only those names (deleting one veth end
+# takes its peer along, hence 2>/dev/null).
+remove_plugin_links() {
+  local l
+  for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(mcbr-[0-9a-z]+|mchd[0-9a-z]+[ab])$'); do
+    ip link del "$l" 2>/dev/null
+  done
+  return 0
+}
+
 remove_links() {
   local l
   # Pod veths normally die with their namespaces; any still on the bridge go first.
@@ -83,6 +95,7 @@ remove_links() {
   for l in "$NODE_IF" "$SEG_MASTER" "$POD_BRIDGE"; do
     ip link show "$l" >/dev/null 2>&1 && ip link del "$l"
   done
+  remove_plugin_links
   ip netns list 2>/dev/null | grep -qw "$EXT_NETNS" && ip netns del "$EXT_NETNS"
   # Pod namespaces that reached the host's /run/netns (none should): the
   # cni-* ones that were not there before `up`.

@@ -62,3 +62,30 @@ export function breakPlugin(name: string, message: string): BrokenPlugin {
     },
   };
 }
+
+/**
+ * A plugin binary on the testbed node wrapped by a script (`script(original)`
+ * returns it, given the path of the saved original): a plugin that still
+ * works but does something more, as a node-side hook would. Restored as
+ * breakPlugin's, byte for byte.
+ */
+export function wrapPlugin(name: string, tag: string, script: (original: string) => string): BrokenPlugin {
+  const path = join('/opt/cni/bin', name);
+  const mode = statSync(path).mode & 0o7777;
+  const originalSha256 = sha256(path);
+  const saved = join(tmpdir(), `mc-${tag}-${name}-${process.pid}.orig`);
+  copyFileSync(path, saved);
+  if (sha256(saved) !== originalSha256) throw new Error(`could not save ${path} (sha256 differs after copying)`);
+  replaceAtomically(path, (tmp) => writeFileSync(tmp, script(saved)), mode);
+  return {
+    path,
+    originalSha256,
+    restore() {
+      if (existsSync(saved)) {
+        if (sha256(path) !== originalSha256) replaceAtomically(path, (tmp) => copyFileSync(saved, tmp), mode);
+        if (sha256(path) === originalSha256) rmSync(saved);
+      }
+      return sha256(path);
+    },
+  };
+}
