@@ -60,10 +60,20 @@ export const EXPECTED_KIND_THIN: Record<string, Outcome> = {
   'negative/malformed-json': passed,
   'negative/bad-ip': passed,
   'negative/bad-mac': passed,
-  // The testbed's finding, on every cluster with the thin plugin: see expected-local.ts.
-  'negative/long-ifname': failed(
-    /pod mc-\S+\/negative: delete after a failed attachment .*expected pod gone within \d+s, got still present, Terminating.*interface name is too long/,
-  ),
+  // The testbed's finding, on every cluster with the thin plugin: see expected-local.ts. On kind it
+  // shows by turns: thin Multus' DEL, finding no cached delegates (the ADD failed before writing
+  // them), reads the pod from the API to rebuild them, and when that read fails (three node
+  // containers and a full run on 2 cores: the API server answers late) it logs "failed to get the
+  // cached delegates file … cannot properly delete" and returns success without calling macvlan's
+  // DEL, so the pod goes (multus-cni pkg/multus CmdDel). Seen once in CI on 2026-11-30 after four
+  // runs with the wedge. Either way the run says which happened.
+  'negative/long-ifname': {
+    status: 'either',
+    options: [
+      failed(/pod mc-\S+\/negative: delete after a failed attachment .*expected pod gone within \d+s, got still present, Terminating.*interface name is too long/),
+      passed,
+    ],
+  },
   'negative/duplicate-ifname': passed,
   'negative/two-default-routes': passed,
   'negative/ipam-exhausted': passed,

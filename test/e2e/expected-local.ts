@@ -8,7 +8,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 
-export type Outcome = { status: 'passed' } | { status: 'skipped'; reason: RegExp } | { status: 'failed'; message: RegExp };
+export type Outcome =
+  | { status: 'passed' }
+  | { status: 'skipped'; reason: RegExp }
+  | { status: 'failed'; message: RegExp }
+  /** Two outcomes real components give by turns (each named with the reason in the table). */
+  | { status: 'either'; options: readonly Outcome[] };
 
 const passed = { status: 'passed' } as const;
 const skipped = (reason: RegExp): Outcome => ({ status: 'skipped', reason });

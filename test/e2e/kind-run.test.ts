@@ -7,7 +7,7 @@ import { RunSettingsSchema } from '../../helpers/config/settings.ts';
 import { type CliResult, failureDigest, newRunId, readJunit, reportDir, runNamespaces } from './cli.ts';
 import { EXPECTED_KIND_THIN } from './expected-kind.ts';
 import { E2E_CLUSTER, kindDocker, kindRun, kindTools } from './kind-shared.ts';
-import { outcomeMismatches } from './outcomes.ts';
+import { junitCases, outcomeMismatches } from './outcomes.ts';
 
 // A full conformance run on a 3-node kind cluster, as `run --provider kind`
 // does it on this machine (offline toolchain), checked scenario by scenario.
@@ -20,9 +20,12 @@ describe('multus-conformance run --provider kind (full mode, thin Multus, 3 node
     result = await kindRun(E2E_CLUSTER, ['--report-dir', dir, '--run-id', runId]);
   }, 1_500_000);
 
-  it('exits 1: only the pinned upstream finding fails, nothing errors', () => {
+  it('exits 1 with the pinned finding (0 on a run where it did not show), nothing errors', () => {
     expect(result.stderr.split('\n').filter((l) => l.includes('the run could not complete'))).toEqual([]);
-    expect(result.exitCode, failureDigest(result)).toBe(1);
+    // 1 with the pinned finding; 0 when it did not show this time (expected-kind.ts says when), which
+    // the outcome table below accepts only for that scenario.
+    const failedCases = junitCases(dir).filter((c) => c.status === 'failed');
+    expect(result.exitCode, failureDigest(result)).toBe(failedCases.length > 0 ? 1 : 0);
   });
 
   it('ran on 3 nodes through the offline toolchain', () => {

@@ -34,6 +34,18 @@ export function junitCases(dir: string): JunitCase[] {
   return cases;
 }
 
+/** Why one case does not have one expected outcome; undefined when it does. */
+function mismatch(got: JunitCase, want: Outcome): string | undefined {
+  if (want.status === 'either') {
+    const problems = want.options.map((w) => mismatch(got, w));
+    return problems.includes(undefined) ? undefined : problems.join('; or ');
+  }
+  if (got.status !== want.status) return `${got.name}: expected ${want.status}, got ${got.status} ${got.message.split('\n')[0] ?? ''}`;
+  const pattern = want.status === 'failed' ? want.message : want.status === 'skipped' ? want.reason : undefined;
+  if (pattern && !pattern.test(got.message)) return `${got.name}: ${JSON.stringify(got.message.slice(0, 300))} does not match ${pattern}`;
+  return undefined;
+}
+
 /**
  * Every case of the report against the expected table: each scenario id of
  * the table is present, every case of it (one per node for per-node
@@ -47,12 +59,8 @@ export function outcomeMismatches(dir: string, expected: Record<string, Outcome>
     const mine = cases.filter((c) => c.id === id);
     if (mine.length === 0) wrong.push(`${id}: missing from the report`);
     for (const got of mine) {
-      if (got.status !== want.status) {
-        wrong.push(`${got.name}: expected ${want.status}, got ${got.status} ${got.message.split('\n')[0] ?? ''}`);
-        continue;
-      }
-      const pattern = want.status === 'failed' ? want.message : want.status === 'skipped' ? want.reason : undefined;
-      if (pattern && !pattern.test(got.message)) wrong.push(`${got.name}: ${JSON.stringify(got.message.slice(0, 300))} does not match ${pattern}`);
+      const problems = (want.status === 'either' ? want.options : [want]).map((w) => mismatch(got, w));
+      if (!problems.includes(undefined)) wrong.push(problems.join('; or '));
     }
   }
   for (const c of cases) if (!(c.id in expected) && !c.id.startsWith('run/')) wrong.push(`${c.name}: not in the expected table`);
