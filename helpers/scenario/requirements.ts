@@ -88,14 +88,23 @@ function joined(reasons: string[]): string {
 function attachGate(cluster: ClusterInfo, kind: LinkKind): NodeVerdict {
   const none = noMaster(cluster);
   if (none) return none;
-  const verdicts = attachVerdicts(cluster, kind).map((v) => v.verdict);
+  return anyNode(attachVerdicts(cluster, kind).map((v) => v.verdict), 'the cluster has no nodes');
+}
+
+/**
+ * Per-node verdicts folded into one for a scenario that needs one node: run
+ * when any node can; else a failed node fails it, an unprobed one leaves it
+ * unprobed, and only then is it skipped with every node's reason (`none`
+ * when there were no nodes to judge).
+ */
+function anyNode(verdicts: readonly NodeVerdict[], none: string): NodeVerdict {
   if (verdicts.some((v) => v.outcome === 'run')) return RUN;
   const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
   if (fails.length > 0) return { outcome: 'fail', reason: joined(fails) };
   const unprobed = verdicts.find((v) => v.outcome === 'unprobed');
   if (unprobed) return unprobed;
   const skips = verdicts.flatMap((v) => (v.outcome === 'skip' ? [v.reason] : []));
-  return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : 'the cluster has no nodes' };
+  return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : none };
 }
 
 /** The nodes pods of macvlan scenarios land on; binaries they need must be there. */
@@ -144,14 +153,7 @@ export function ipv6Nodes(cluster: ClusterInfo): string[] {
 }
 
 function ipv6NodeGate(cluster: ClusterInfo): NodeVerdict {
-  const verdicts = macvlanNodes(cluster).map(ipv6Verdict);
-  if (verdicts.some((v) => v.outcome === 'run')) return RUN;
-  const fails = verdicts.flatMap((v) => (v.outcome === 'fail' ? [v.reason] : []));
-  if (fails.length > 0) return { outcome: 'fail', reason: joined(fails) };
-  const unprobed = verdicts.find((v) => v.outcome === 'unprobed');
-  if (unprobed) return unprobed;
-  const skips = verdicts.flatMap((v) => (v.outcome === 'skip' ? [v.reason] : []));
-  return { outcome: 'skip', reason: skips.length > 0 ? joined(skips) : 'no node can attach macvlan' };
+  return anyNode(macvlanNodes(cluster).map(ipv6Verdict), 'no node can attach macvlan');
 }
 
 /**
