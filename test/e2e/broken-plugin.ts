@@ -32,35 +32,18 @@ function replaceAtomically(path: string, write: (tmp: string) => void, mode: num
 }
 
 export function breakPlugin(name: string, message: string): BrokenPlugin {
-  const path = join('/opt/cni/bin', name);
-  const mode = statSync(path).mode & 0o7777;
-  const originalSha256 = sha256(path);
-  // Outside /opt/cni/bin so the node probe never lists it; /tmp is the same directory for the testbed's runtime.
-  const saved = join(tmpdir(), `mc-h-reports-${name}-${process.pid}.orig`);
-  copyFileSync(path, saved);
-  if (sha256(saved) !== originalSha256) throw new Error(`could not save ${path} (sha256 differs after copying)`);
-  const script = [
-    '#!/bin/sh',
-    '# multus-conformance e2e (test/e2e/known-failures.test.ts): this plugin fails every ADD on purpose.',
-    'if [ "$CNI_COMMAND" = ADD ]; then',
-    `  printf '%s\\n' '${JSON.stringify({ cniVersion: '0.3.1', code: 999, msg: message })}'`,
-    '  exit 1',
-    'fi',
-    `exec ${saved} "$@"`,
-    '',
-  ].join('\n');
-  replaceAtomically(path, (tmp) => writeFileSync(tmp, script), mode);
-  return {
-    path,
-    originalSha256,
-    restore() {
-      if (existsSync(saved)) {
-        if (sha256(path) !== originalSha256) replaceAtomically(path, (tmp) => copyFileSync(saved, tmp), mode);
-        if (sha256(path) === originalSha256) rmSync(saved);
-      }
-      return sha256(path);
-    },
-  };
+  return wrapPlugin(name, 'h-reports', (saved) =>
+    [
+      '#!/bin/sh',
+      '# multus-conformance e2e (test/e2e/known-failures.test.ts): this plugin fails every ADD on purpose.',
+      'if [ "$CNI_COMMAND" = ADD ]; then',
+      `  printf '%s\\n' '${JSON.stringify({ cniVersion: '0.3.1', code: 999, msg: message })}'`,
+      '  exit 1',
+      'fi',
+      `exec ${saved} "$@"`,
+      '',
+    ].join('\n'),
+  );
 }
 
 /**
@@ -73,6 +56,7 @@ export function wrapPlugin(name: string, tag: string, script: (original: string)
   const path = join('/opt/cni/bin', name);
   const mode = statSync(path).mode & 0o7777;
   const originalSha256 = sha256(path);
+  // Outside /opt/cni/bin so the node probe never lists it; /tmp is the same directory for the testbed's runtime.
   const saved = join(tmpdir(), `mc-${tag}-${name}-${process.pid}.orig`);
   copyFileSync(path, saved);
   if (sha256(saved) !== originalSha256) throw new Error(`could not save ${path} (sha256 differs after copying)`);
