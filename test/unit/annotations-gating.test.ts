@@ -6,8 +6,8 @@ import { byId } from '../../helpers/scenario/catalog.ts';
 import type { ClusterInfo } from '../../helpers/scenario/cluster-info.ts';
 import { groupOf } from '../../helpers/scenario/groups.ts';
 import { skipReason } from '../../helpers/scenario/targets.ts';
-import { timeoutsFor } from '../../helpers/scenario/timeouts.ts';
 import { payload } from './recorded.ts';
+import { unitCluster } from './unit-cluster.ts';
 
 // annotations/*: they run where the profile (or network.*) names their
 // subnets, and skip naming the missing key elsewhere.
@@ -15,24 +15,13 @@ const probe = parseProbeOutput(payload('testbed-probe-output.txt'));
 
 function cluster(provider: 'local' | 'existing', network: Record<string, string> = {}): ClusterInfo {
   const settings = loadSettings({ flags: { provider, network } });
-  return {
-    concurrency: 8,
-    kubeconfig: '/dev/null',
+  return unitCluster({
     provider,
-    runId: 'unit',
     profileName: settings.profile,
     profile: { ...loadProfile(settings), master: 'mc-seg0' },
     mode: 'non-disruptive',
-    strict: false,
-    keep: false,
-    tests: [],
-    reportDir: '/tmp',
-    timeouts: timeoutsFor('local'),
-    serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
     nodes: [{ name: 'mc-node', ready: true, selected: true, probe, sriovResources: {} }],
-    tokenMarginSeconds: 86400,
-  };
+  });
 }
 
 describe('annotations/* gating', () => {

@@ -12,8 +12,8 @@ import type { ClusterInfo } from '../../helpers/scenario/cluster-info.ts';
 import { ipv6Vars } from '../../helpers/scenario/ipv6-ranges.ts';
 import { ipv6Nodes } from '../../helpers/scenario/requirements.ts';
 import { scenarioGate } from '../../helpers/scenario/targets.ts';
-import { timeoutsFor } from '../../helpers/scenario/timeouts.ts';
 import { payload } from './recorded.ts';
+import { unitCluster } from './unit-cluster.ts';
 
 // The testbed probe with its ipv6 step (IPv6 on), and the other answers put
 // into that step (recorded in test/payloads/README.md, "the probe's ipv6
@@ -41,24 +41,7 @@ const node = (name: string, text: string | undefined, over: Partial<NodeCapabili
 });
 
 function cluster(nodes: NodeCapabilities[], profile = loadProfile(settings), profileName: ClusterInfo['profileName'] = 'local'): ClusterInfo {
-  return {
-    concurrency: 8,
-    kubeconfig: '/dev/null',
-    provider: 'local',
-    runId: 'unit',
-    profileName,
-    profile,
-    mode: 'non-disruptive',
-    strict: false,
-    keep: false,
-    tests: [],
-    reportDir: '/tmp',
-    timeouts: timeoutsFor('local'),
-    serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
-    nodes,
-    tokenMarginSeconds: 86400,
-  };
+  return unitCluster({ profileName, profile, mode: 'non-disruptive', nodes });
 }
 
 const verdict = (id: string, c: ClusterInfo) => scenarioGate(byId(id), c);

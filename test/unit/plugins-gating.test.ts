@@ -8,8 +8,8 @@ import { byId } from '../../helpers/scenario/catalog.ts';
 import type { ClusterInfo } from '../../helpers/scenario/cluster-info.ts';
 import { selectionNeedsProbe } from '../../helpers/scenario/list.ts';
 import { skipReason } from '../../helpers/scenario/targets.ts';
-import { timeoutsFor } from '../../helpers/scenario/timeouts.ts';
 import { payload } from './recorded.ts';
+import { unitCluster } from './unit-cluster.ts';
 
 // plugins/*: node-side state only on clusters the suite created, the plugin
 // binary on the node, the profile's tuning range; on the recorded testbed
@@ -23,25 +23,7 @@ const existingProfile = (profile: 'tkg' | 'generic'): ClusterInfo['profile'] => 
 });
 
 function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
-  return {
-    concurrency: 8,
-    kubeconfig: '/dev/null',
-    provider: 'local',
-    runId: 'unit',
-    profileName: 'local',
-    profile: localProfile,
-    mode: 'full',
-    strict: false,
-    keep: false,
-    tests: [],
-    reportDir: '/tmp',
-    timeouts: timeoutsFor('local'),
-    serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
-    nodes: [node('mc-node')],
-    tokenMarginSeconds: 86400,
-    ...over,
-  };
+  return unitCluster({ profile: localProfile, nodes: [node('mc-node')], ...over });
 }
 
 function without(plugin: string): NodeCapabilities {

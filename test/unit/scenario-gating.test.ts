@@ -14,8 +14,8 @@ import { attachVerdicts, nodesFor, type NodeVerdict } from '../../helpers/scenar
 import { masterConfigProblem, nodeSelectorProblem } from '../../helpers/capabilities/config-check.ts';
 import { nodeFacts } from '../../helpers/capabilities/discover.ts';
 import type { V1Node } from '@kubernetes/client-node';
-import { timeoutsFor } from '../../helpers/scenario/timeouts.ts';
 import { payload } from './recorded.ts';
+import { unitCluster } from './unit-cluster.ts';
 
 const settings = loadSettings({});
 const probe = parseProbeOutput(payload('testbed-probe-output.txt'));
@@ -27,25 +27,7 @@ function withoutProbe(name: string, probeError?: string): NodeCapabilities {
 }
 
 function cluster(over: Partial<ClusterInfo> = {}): ClusterInfo {
-  return {
-    concurrency: 8,
-    kubeconfig: '/dev/null',
-    provider: 'local',
-    runId: 'unit',
-    profileName: 'local',
-    profile: loadProfile(settings),
-    mode: 'full',
-    strict: false,
-    keep: false,
-    tests: [],
-    reportDir: '/tmp',
-    timeouts: timeoutsFor('local'),
-    serverVersion: 'v1.34.4',
-    multus: { daemonSet: 'kube-system/kube-multus-ds', desired: 1, ready: 1, flavor: 'thin', crdServed: true, installedBySuite: false, carvelPackaging: false },
-    nodes: [node('mc-node')],
-    tokenMarginSeconds: 86400,
-    ...over,
-  };
+  return unitCluster({ profile: loadProfile(settings), nodes: [node('mc-node')], ...over });
 }
 
 /** A node whose probe found /opt/cni/bin/whereabouts (the recorded testbed probe predates it). */
