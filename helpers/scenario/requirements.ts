@@ -128,13 +128,18 @@ function pluginGate(cluster: ClusterInfo, needed: string[], reason: (n: NodeCapa
 const IPV6_RANGE_KEYS = ['ipv6Subnet', 'ipv6Gateway', 'ipv6RangeStart', 'ipv6RangeEnd'] as const;
 const DUAL_STACK_KEYS = ['dualStackSubnet', 'dualStackRangeStart', 'dualStackRangeEnd'] as const;
 
-function profileKeysGate(cluster: ClusterInfo, keys: readonly (keyof ClusterInfo['profile'])[], what: string): NodeVerdict {
+/** Run when the profile sets every key; else skip with `reason` given the keys left unset. */
+function profileKeysGate(cluster: ClusterInfo, keys: readonly (keyof ClusterInfo['profile'])[], reason: (missing: string[]) => string): NodeVerdict {
   const missing = keys.filter((k) => !cluster.profile[k]);
-  if (missing.length === 0) return RUN;
-  return {
-    outcome: 'skip',
-    reason: `no ${what} in profile ${cluster.profileName} (IPv6 is off unless configured): set network.${missing.join(', network.')} to free addresses on the master's segment`,
-  };
+  return missing.length === 0 ? RUN : { outcome: 'skip', reason: reason(missing) };
+}
+
+function ipv6KeysGate(cluster: ClusterInfo, keys: readonly (keyof ClusterInfo['profile'])[], what: string): NodeVerdict {
+  return profileKeysGate(
+    cluster,
+    keys,
+    (missing) => `no ${what} in profile ${cluster.profileName} (IPv6 is off unless configured): set network.${missing.join(', network.')} to free addresses on the master's segment`,
+  );
 }
 
 /** One node's IPv6 verdict, from its probe. */
@@ -162,13 +167,12 @@ function ipv6NodeGate(cluster: ClusterInfo): NodeVerdict {
  * user named a free subnet of the master's segment.
  */
 function subnetKeys(cluster: ClusterInfo, keys: readonly ('defaultNetworkSubnet' | 'nadChangeSubnet' | 'nadChangeNewSubnet')[]): NodeVerdict {
-  const missing = keys.filter((k) => !cluster.profile[k]);
-  return missing.length === 0
-    ? RUN
-    : {
-        outcome: 'skip',
-        reason: `no subnet for it in profile ${cluster.profileName}: set ${missing.map((k) => `network.${k}`).join(' and ')} to a free /27 of the master's segment (a subnet of its own each)`,
-      };
+  return profileKeysGate(
+    cluster,
+    keys,
+    (missing) =>
+      `no subnet for it in profile ${cluster.profileName}: set ${missing.map((k) => `network.${k}`).join(' and ')} to a free /27 of the master's segment (a subnet of its own each)`,
+  );
 }
 
 /**
@@ -201,13 +205,12 @@ function pluginAreaGate(req: PluginRequirement, cluster: ClusterInfo): NodeVerdi
       return cluster.provider !== 'existing'
         ? RUN
         : { outcome: 'skip', reason: `it writes to a node (a link or a file, removed again by the scenario), which the suite does only on clusters it created (provider local or kind), not on provider ${cluster.provider}` };
-    case 'tuning-range': {
-      const p = cluster.profile;
-      const missing = (['tuningSubnet', 'tuningRangeStart', 'tuningRangeEnd'] as const).filter((k) => !p[k]);
-      return missing.length === 0
-        ? RUN
-        : { outcome: 'skip', reason: `no address range for plugins/tuning in profile ${cluster.profileName}: ${missing.join(', ')} unset (a free range on the master's segment)` };
-    }
+    case 'tuning-range':
+      return profileKeysGate(
+        cluster,
+        ['tuningSubnet', 'tuningRangeStart', 'tuningRangeEnd'],
+        (missing) => `no address range for plugins/tuning in profile ${cluster.profileName}: ${missing.join(', ')} unset (a free range on the master's segment)`,
+      );
   }
 }
 
@@ -219,9 +222,9 @@ export function gate(req: Requirement, cluster: ClusterInfo): NodeVerdict {
   if (isPluginRequirement(req)) return pluginAreaGate(req, cluster);
   switch (req) {
     case 'ipv6-range':
-      return profileKeysGate(cluster, IPV6_RANGE_KEYS, 'IPv6 range');
+      return ipv6KeysGate(cluster, IPV6_RANGE_KEYS, 'IPv6 range');
     case 'dual-stack-range':
-      return profileKeysGate(cluster, DUAL_STACK_KEYS, 'IPv4 range for the dual-stack network');
+      return ipv6KeysGate(cluster, DUAL_STACK_KEYS, 'IPv4 range for the dual-stack network');
     case 'ipv6-node':
       return ipv6NodeGate(cluster);
     case 'external-peer-ipv6':
