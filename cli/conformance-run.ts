@@ -127,6 +127,13 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
     else if (baseline) process.stdout.write(`\nNot compared with the baseline ${baseline.path}: the run did not complete.\n`);
     printProblems(verdict.problems);
     if (opts.printTimings) process.stdout.write(`${formatTimings(timings)}\n`);
+    const terminating = teardown?.terminating ?? [];
+    // Not a problem: their pods are gone and nothing new can start in them (cli/sweep.ts).
+    if (terminating.length > 0 && verdict.problems.every((p) => p.id !== 'run/cleanup')) {
+      process.stderr.write(
+        `multus-conformance: ${terminating.length} namespace(s) of this run terminating, no pod left in them; the namespace controller removes them (${cleanupCommand(opts, readRunCluster(opts.runId))} waits for that)\n`,
+      );
+    }
     if (teardown?.teardownError) printProblems([{ id: 'run/teardown', title: '', kind: 'error', message: `--teardown failed: ${teardown.teardownError}` }]);
     return verdict.code;
   } finally {

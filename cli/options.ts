@@ -59,7 +59,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--junit-file <file>', 'JUnit XML report (default: <report-dir>/junit.xml)')
     .option('--json-file <file>', 'JSON report (default: <report-dir>/report.json)')
     .option('--keep', 'keep namespaces and pods for debugging', false)
-    .addOption(new Option('--sweep-wait <duration>', "how long the end-of-run sweep waits for the run's namespaces to be gone (default: 2m)").argParser(duration))
+    .addOption(new Option('--sweep-wait <duration>', "how long the end-of-run sweep waits for the run's pods to be gone and its namespaces terminating (default: 2m)").argParser(duration))
     .option('--teardown', 'delete the cluster afterwards (local, kind)', false)
     .option('--fail-on-skip', 'exit 1 when any scenario was skipped (CI)', false)
     .option('--min-passed <n>', 'exit 1 when fewer than n scenarios passed (CI)', wholeNumber)

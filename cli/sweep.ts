@@ -158,3 +158,72 @@ export async function waitForNamespacesGone(kc: k8s.KubeConfig, names: readonly 
     throw e;
   }
 }
+
+/** Where the end-of-run sweep's wait stopped (waitForNamespacesReleased). */
+export interface Released {
+  /** What holds a namespace after the wait: `namespace/<name>` not terminating, `pod/<ns>/<name>` not gone. */
+  left: string[];
+  /** Namespaces still there, terminating with no pod in them: the namespace controller's to finish. */
+  terminating: string[];
+}
+
+/**
+ * What the end of a run waits for: every namespace it deleted gone, or
+ * terminating with no pod left in it. Not for the namespace to be gone: the
+ * namespace controller starts on a namespace 5 s after it was deleted
+ * (kube-controller-manager's hard-coded namespaceDeletionGracePeriod), and
+ * that wait was a third of a short run. With the pods gone and new ones
+ * refused (a terminating namespace admits nothing), what remains is the
+ * controller's to remove; `cleanup` waits for that. Names what holds a
+ * namespace when the time is up.
+ */
+export async function waitForNamespacesReleased(kc: k8s.KubeConfig, names: readonly string[], selector: string, timeoutMs: number): Promise<Released> {
+  if (names.length === 0) return { left: [], terminating: [] };
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const listing = pLimit(8);
+  // Until a list has answered, every namespace counts as held.
+  let seen: Released = { left: names.map((n) => `namespace/${n}`), terminating: [] };
+  const observe = async (): Promise<Released> => {
+    const list = await core.listNamespace({ labelSelector: selector });
+    const wanted = new Set(names);
+    const present = list.items.filter((n) => wanted.has(n.metadata?.name ?? ''));
+    const active = present.filter((n) => !n.metadata?.deletionTimestamp).map((n) => `namespace/${n.metadata!.name!} (not terminating)`);
+    const held = present.filter((n) => n.metadata?.deletionTimestamp).flatMap((n) => (heldBy(n) ? [`namespace/${n.metadata!.name!} (${heldBy(n)})`] : []));
+    const terminating = present.filter((n) => n.metadata?.deletionTimestamp).map((n) => n.metadata!.name!);
+    const pods = await Promise.all(
+      terminating.map((ns) =>
+        listing(async () => (await core.listNamespacedPod({ namespace: ns })).items.map((p) => `pod/${ns}/${p.metadata?.name ?? '?'}`)),
+      ),
+    );
+    return { left: [...active, ...held, ...pods.flat()].sort(), terminating: terminating.sort() };
+  };
+  try {
+    return await waitFor(
+      `namespaces ${names.join(', ')} to be released`,
+      async () => {
+        seen = await observe();
+        return seen.left.length === 0 ? { done: true, value: seen, state: 'released' } : { done: false, state: `held by: ${seen.left.join(', ')}` };
+      },
+      { timeoutMs, intervalMs: 500, subscribe: watchSubscription(kc, '/api/v1/namespaces', { labelSelector: selector }) },
+    );
+  } catch (e) {
+    if (e instanceof WaitTimeout) return seen;
+    throw e;
+  }
+}
+
+// What the namespace controller reports when it cannot finish a namespace:
+// content with finalizers, or content it failed to delete or discover.
+const STUCK_CONDITIONS = new Set(['NamespaceFinalizersRemaining', 'NamespaceDeletionContentFailure', 'NamespaceDeletionDiscoveryFailure', 'NamespaceDeletionGroupVersionParsingFailure']);
+
+/**
+ * Why a terminating namespace may never go, as far as it shows already: a
+ * finalizer on the namespace itself (the suite sets none), or a condition
+ * of the namespace controller. Undefined when nothing shows.
+ */
+export function heldBy(ns: k8s.V1Namespace): string | undefined {
+  const finalizers = ns.metadata?.finalizers ?? [];
+  if (finalizers.length > 0) return `finalizer ${finalizers.join(', ')}`;
+  const stuck = (ns.status?.conditions ?? []).find((c) => STUCK_CONDITIONS.has(c.type) && c.status === 'True');
+  return stuck ? `${stuck.type}: ${stuck.message ?? stuck.reason ?? ''}`.trim() : undefined;
+}

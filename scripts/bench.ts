@@ -112,7 +112,9 @@ function workloadFor(def: MetricDef, kept: Map<WorkloadSource, Workload>): Workl
 }
 
 function baselineFacts(kind: 'serial' | 'floor', r: SerialRun | FloorRun | undefined): BaselineFacts | undefined {
-  return r ? { kind, seconds: r.seconds, pods: r.pods, ...(r.error ? { error: r.error } : {}) } : undefined;
+  if (!r) return undefined;
+  const wait = 'namespaceWaitSeconds' in r ? r.namespaceWaitSeconds : undefined;
+  return { kind, seconds: r.seconds, pods: r.pods, ...(r.error ? { error: r.error } : {}), ...(wait === undefined ? {} : { namespaceWaitSeconds: wait }) };
 }
 
 /**

@@ -26,7 +26,7 @@ import { recordPhase, recordRunCluster, recordSetupEnd, recordTeardown, timedPha
 import { VITEST_START_ENV } from '../helpers/timing/run-phases.ts';
 import { readApiLost, startApiMonitor, watchApiLostFor } from '../helpers/k8s/api-lost.ts';
 import { DisruptionLock } from '../helpers/scenario/disruption.ts';
-import { namespaceSelector, sweep, waitForNamespacesGone } from '../cli/sweep.ts';
+import { namespaceSelector, sweep, waitForNamespacesReleased } from '../cli/sweep.ts';
 import { masterConfigProblem } from '../helpers/capabilities/config-check.ts';
 import { selectionNeedsMaster, selectionNeedsProbe } from '../helpers/scenario/list.ts';
 import { attachVerdicts } from '../helpers/scenario/requirements.ts';
@@ -189,7 +189,7 @@ async function setupOnce(settings: RunSettings): Promise<SetupResult> {
   return { info, teardown };
 }
 
-/** Deletes what the run created and waits, bounded, until it is gone; fills in what is left. */
+/** Deletes what the run created and waits, bounded, until its pods are gone (cli/sweep.ts); fills in what is left. */
 async function sweepRun(kc: KubeConfig, settings: RunSettings, timeouts: Timeouts, record: TeardownRecord): Promise<void> {
   if (settings.keep) {
     record.sweepSkipped = '--keep';
@@ -205,8 +205,9 @@ async function sweepRun(kc: KubeConfig, settings: RunSettings, timeouts: Timeout
     // A run writes only inside its own namespaces (README, "What the suite writes").
     const swept = await sweep(kc, settings.runId, { clusterScoped: false });
     const wait = settings.sweepWaitSeconds === undefined ? timeouts.namespaceGone : settings.sweepWaitSeconds * 1000;
-    const left = await waitForNamespacesGone(kc, swept.namespaces, namespaceSelector(settings.runId), wait);
-    record.leftovers = left.map((n) => `namespace/${n}`);
+    const released = await waitForNamespacesReleased(kc, swept.namespaces, namespaceSelector(settings.runId), wait);
+    record.leftovers = released.left;
+    record.terminating = released.terminating;
   } catch (e) {
     if (readApiLost(settings.runId)) record.sweepSkipped = 'the cluster was lost';
     else record.sweepError = firstLine(e);

@@ -163,7 +163,7 @@ const InputSchema = z.strictObject({
   // For CI: a run with skips, or with fewer passes than expected, does not exit 0.
   failOnSkip: z.boolean().default(false),
   minPassed: z.number().int().min(0).optional(),
-  // How long the end-of-run sweep waits for the run's namespaces to be gone (default: timeouts.namespaceGone).
+  // How long the end-of-run sweep waits for the run's pods to be gone and its namespaces terminating (default: timeouts.namespaceGone).
   sweepWaitSeconds: seconds.optional(),
   // Print the timing breakdown (it is always in the JSON report).
   timings: z.boolean().default(false),

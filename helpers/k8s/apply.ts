@@ -6,7 +6,7 @@ import { apiErrorText } from './client.ts';
  * resourceVersion), like a minimal `kubectl apply` for objects we own.
  */
 export async function applyObjects(kc: k8s.KubeConfig, objects: k8s.KubernetesObject[]): Promise<void> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const api = objectApiFor(kc);
   for (const obj of objects) {
     const what = `${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
     try {
@@ -17,4 +17,20 @@ export async function applyObjects(kc: k8s.KubeConfig, objects: k8s.KubernetesOb
       await api.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata?.resourceVersion } } as k8s.KubernetesObject);
     }
   }
+}
+
+// One object API per kubeconfig (its whole text, credentials included, is
+// the key): the client looks up each kind's resource (discovery) before its
+// first create and keeps the answer per instance, so a fresh instance per
+// call paid one more round trip for every NAD a scenario applied.
+const objectApis = new Map<string, k8s.KubernetesObjectApi>();
+
+function objectApiFor(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
+  const key = kc.exportConfig();
+  let api = objectApis.get(key);
+  if (!api) {
+    api = k8s.KubernetesObjectApi.makeApiClient(kc);
+    objectApis.set(key, api);
+  }
+  return api;
 }

@@ -17,8 +17,10 @@ export interface RunCluster {
 }
 
 export interface TeardownRecord {
-  /** `namespace/<name>` still there after the sweep's bounded wait. */
+  /** What holds a namespace after the sweep's bounded wait: `namespace/<name>` not terminating, `pod/<ns>/<name>`. */
   leftovers: string[];
+  /** The run's namespaces terminating with no pod left: the namespace controller removes them. */
+  terminating?: string[];
   /** The sweep could not finish (one line). */
   sweepError?: string;
   /** Why the sweep did not run (the cluster was lost, --keep). */

@@ -7,7 +7,7 @@ import { scenarioSelected, selectionOf } from '../config/selection.ts';
 import { ClusterLost, describeApiLost, isNoAnswer, readApiLost, watchApiLostFor, type ApiLost } from '../k8s/api-lost.ts';
 import { firstLine, loadKubeConfig } from '../k8s/client.ts';
 import { apiGate, type ApiGate } from './api-gate.ts';
-import { byId, type ScenarioDef } from './catalog.ts';
+import { byId, startOrder, type ScenarioDef } from './catalog.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import { ScenarioEnv } from './env.ts';
 import { CapabilityFailure } from '../capabilities/node-verdict.ts';
@@ -52,8 +52,28 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
 
 let running: LimitFunction | undefined;
 
+/** Scenarios declared by the area files, registered by registerScenarios. */
+const declared: Array<{ def: ScenarioDef; body: ScenarioBody }> = [];
+
+/**
+ * Declares a scenario (see register). It becomes a test case when the entry
+ * file calls registerScenarios, after loading every area it needs.
+ */
 export function scenario(id: string, body: ScenarioBody): void {
-  const def = byId(id);
+  declared.push({ def: byId(id), body });
+}
+
+/**
+ * Registers every declared scenario as vitest test case(s), those with waits
+ * the cluster sets first (catalog.ts, START_FIRST): vitest starts concurrent
+ * cases in the order they were registered, and so they take their slots.
+ */
+export function registerScenarios(): void {
+  const all = declared.splice(0);
+  for (const { def, body } of startOrder(all.map((d) => ({ ...d, id: d.def.id })))) register(def, body);
+}
+
+function register(def: ScenarioDef, body: ScenarioBody): void {
   const cluster = currentCluster();
   const selection = selectionOf(cluster);
   // The same rule as `list` and the choice of suite files (selectedSuiteFiles).

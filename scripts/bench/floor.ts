@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import pLimit from 'p-limit';
-import { namespaceSelector, waitForNamespacesGone } from '../../cli/sweep.ts';
+import { namespaceSelector, waitForNamespacesGone, waitForNamespacesReleased } from '../../cli/sweep.ts';
 import { namespaceName, runLabels } from '../../helpers/k8s/labels.ts';
 import { deleteNamespace } from '../../helpers/k8s/namespace.ts';
 import { waitForPodsReady } from '../../helpers/k8s/pods-ready.ts';
@@ -29,12 +29,13 @@ export function baselineNamespaces(w: Workload, runId: string): Workload {
  * nothing else, as fast as the API allows: every namespace, NAD and pod
  * created at once (pods 16 at a time), until all are Ready.
  *
- * Its clock starts before its namespaces exist and stops when they are gone
- * again (pods deleted with grace period 0, then the namespaces, waited for),
- * because the suite's timed run includes the same: its namespaces, NADs and
- * its end-of-run sweep, which deletes the namespaces the same way and waits
- * until they are gone. The floor leaves out only what makes the suite a
- * suite: the probe, the execs, the checks, the negative scenarios' waits.
+ * Its clock starts before its namespaces exist and stops when they are
+ * released (deleted, their pods deleted with grace period 0 and gone), the
+ * point where the suite's end-of-run sweep stops waiting too (cli/sweep.ts):
+ * neither waits for the namespace controller to remove the emptied
+ * namespaces. The floor leaves out only what makes the suite a suite: the
+ * probe, the execs, the checks, the negative scenarios' waits. It then waits,
+ * untimed, until they are gone, so that the next run starts on a clean node.
  */
 export async function runFloor(kc: k8s.KubeConfig, workload: Workload, runId: string, kubeconfig: string): Promise<FloorRun> {
   const w = baselineNamespaces(workload, runId);
@@ -73,9 +74,13 @@ export async function runFloor(kc: k8s.KubeConfig, workload: Workload, runId: st
     for (const p of w.pods) byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p.name]);
     await Promise.all([...byNs].map(([ns, names]) => waitForPodsReady(kc, ns, names, { timeoutMs: READY_MS })));
     await Promise.all(w.namespaces.map((n) => deleteNamespace(kc, n.name)));
-    const left = await waitForNamespacesGone(kc, w.namespaces.map((n) => n.name), namespaceSelector(runId), GONE_MS);
+    const names = w.namespaces.map((n) => n.name);
+    const released = await waitForNamespacesReleased(kc, names, namespaceSelector(runId), GONE_MS);
+    if (released.left.length > 0) throw new Error(`held after ${GONE_MS / 1000}s: ${released.left.join(', ')}`);
+    const seconds = (performance.now() - t0) / 1000;
+    const left = await waitForNamespacesGone(kc, names, namespaceSelector(runId), GONE_MS);
     if (left.length > 0) throw new Error(`namespaces still there after ${GONE_MS / 1000}s: ${left.join(', ')}`);
-    return { seconds: (performance.now() - t0) / 1000, pods: w.pods.length, namespaces: w.namespaces.length };
+    return { seconds, pods: w.pods.length, namespaces: w.namespaces.length };
   } catch (e) {
     await cleanupRun(runId, kubeconfig);
     return { seconds: (performance.now() - t0) / 1000, pods: w.pods.length, namespaces: w.namespaces.length, error: e instanceof Error ? e.message : String(e) };

@@ -17,6 +17,8 @@ export interface SerialRun {
   exitCode: number;
   /** What the script said when it failed. */
   error?: string;
+  /** Its last step: `kubectl delete` of its namespaces, waiting until they are gone (kubectl's default). */
+  namespaceWaitSeconds?: number;
 }
 
 /** Writes the serial script's input (see serial-kubectl.sh) for the workload, under the baseline's own namespaces. */
@@ -55,6 +57,8 @@ export async function runSerial(workload: Workload, opts: { runId: string; dir: 
   });
   const seconds = (performance.now() - t0) / 1000;
   const run: SerialRun = { seconds, pods: workload.pods.length, exitCode: proc.exitCode ?? -1 };
+  const deleteFrom = Number(/^namespaces-delete (\d+)$/m.exec(`${proc.stdout}`)?.[1]);
+  if (Number.isFinite(deleteFrom) && deleteFrom > 0) run.namespaceWaitSeconds = (Date.now() - deleteFrom) / 1000;
   if (run.exitCode !== 0) {
     run.error = `${proc.stderr}`.trim().split('\n').slice(-3).join(' ') || `exit ${run.exitCode}`;
     await cleanupRun(opts.runId, opts.kubeconfig);

@@ -81,6 +81,28 @@ export async function runNamespaces(core: k8s.CoreV1Api, runId: string): Promise
   return list.items.map((n) => n.metadata?.name ?? '');
 }
 
+/**
+ * What a finished run left: its namespaces, after the namespace controller
+ * has had up to 30 s to remove the ones the run left terminating (a run
+ * waits for their pods, not for them: cli/sweep.ts). One that is not
+ * terminating, or holds a pod, is named at once with why.
+ */
+export async function namespacesLeft(core: k8s.CoreV1Api, runId: string): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const list = await core.listNamespace({ labelSelector: `${RUN_ID_LABEL}=${runId}` });
+    const held: string[] = [];
+    for (const n of list.items) {
+      const name = n.metadata?.name ?? '';
+      if (!n.metadata?.deletionTimestamp) held.push(`${name} (not terminating)`);
+      else if ((await core.listNamespacedPod({ namespace: name })).items.length > 0) held.push(`${name} (pods left)`);
+    }
+    if (held.length > 0) return held;
+    if (list.items.length === 0 || Date.now() > deadline) return list.items.map((n) => n.metadata?.name ?? '');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export function newRunId(prefix: string): string {
   return `${prefix}${Math.random().toString(16).slice(2, 8)}`;
 }

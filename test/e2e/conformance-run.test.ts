@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
-import { cli, type CliResult, failureDigest, kubeClient, newRunId, reportDir, runNamespaces } from './cli.ts';
+import { cli, type CliResult, failureDigest, kubeClient, newRunId, reportDir, namespacesLeft } from './cli.ts';
 import { outcomeMismatches } from './outcomes.ts';
 import { EXPECTED_LOCAL } from './expected-local.ts';
 
@@ -27,6 +27,6 @@ describe('multus-conformance run --provider local (full mode)', () => {
 
   it('leaves no namespace of the run behind', async () => {
     const { core } = kubeClient(inject('testbedKubeconfig'));
-    expect(await runNamespaces(core, runId)).toEqual([]);
+    expect(await namespacesLeft(core, runId)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { OWNED_LABEL, RUN_ID_LABEL } from '../../helpers/k8s/labels.ts';
 import { ApiProxy } from './api-proxy.ts';
-import { cli, kubeClient, newRunId, readJunit, readReport, reportDir, runNamespaces, type CliResult } from './cli.ts';
+import { cli, kubeClient, newRunId, readJunit, readReport, reportDir, namespacesLeft, runNamespaces, type CliResult } from './cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/multus-conformance.js', import.meta.url));
 const TESTBED_API = { host: '10.77.0.1', port: 6443 };
@@ -115,7 +115,7 @@ describe('a cluster lost mid-run (the API server behind a proxy this test stops)
     const listed = JSON.parse((await cli(['list', '--provider', 'existing', '--kubeconfig', kubeconfig, '--context', context, '--profile', 'local', '--mode', 'non-disruptive', '-t', '^(health|in-pod|status|selection)/', '-o', 'json'])).stdout) as Array<{ id: string; status: string }>;
     const report = readReport(dir);
     for (const s of listed.filter((x) => x.status === 'run')) expect(report.get(s.id)?.status, s.id).toBeDefined();
-    expect(await runNamespaces(core, runId)).toEqual([]);
+    expect(await namespacesLeft(core, runId)).toEqual([]);
   }, 600_000);
 });
 
@@ -139,7 +139,7 @@ describe('namespaces left after the end-of-run sweep', () => {
     // A short wait: the finalizer holds the namespace for good (the default wait is 2 minutes).
     const r = await cli(['run', '--provider', 'local', '--mode', 'quick', '-t', '^health/nad-crd$', '--run-id', runId, '--report-dir', dir, '--sweep-wait', '10s']);
     expect(r.exitCode, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`multus-conformance: still there after the sweep: namespace/${held}; remove them with: multus-conformance cleanup --run-id ${runId} --kubeconfig ${kubeconfig}`);
+    expect(r.stderr).toContain(`multus-conformance: still there after the sweep: namespace/${held} (finalizer ${FINALIZER}); remove them with: multus-conformance cleanup --run-id ${runId} --kubeconfig ${kubeconfig}`);
     expect(readReport(dir).get('health/nad-crd')?.status).toBe('passed');
     expect(readJunit(dir)).toMatch(/<testcase classname="multus-conformance run" name="run\/cleanup: everything the run created is gone after it"[^>]*>\s*<failure message="still there after the sweep: namespace\/mc-/);
     const ns = await core.readNamespace({ name: held });

@@ -4,7 +4,7 @@ import { loadProfile } from '../../helpers/fixtures/profile.ts';
 import { namespaceName } from '../../helpers/k8s/labels.ts';
 import { ipv6Vars } from '../../helpers/scenario/ipv6-ranges.ts';
 import { wrapPlugin, type BrokenPlugin } from './broken-plugin.ts';
-import { cli, kubeClient, newRunId, readReport, reportDir, runNamespaces } from './cli.ts';
+import { cli, kubeClient, newRunId, readReport, reportDir, namespacesLeft } from './cli.ts';
 
 // An address outside the range, during a real run of ipv6/macvlan: the
 // testbed node's host-local is wrapped by a script that, on ADD only, moves
@@ -67,6 +67,6 @@ describe('IPv6 sabotage: an address outside the range the scenario applied', () 
       ),
     );
     // The run's namespace, with the pods, is gone (their CNI DEL went to the real host-local).
-    expect(await runNamespaces(core, runId)).toEqual([]);
+    expect(await namespacesLeft(core, runId)).toEqual([]);
   }, 300_000);
 });

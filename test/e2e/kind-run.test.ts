@@ -4,7 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { DEFAULT_CATALOG } from '../../helpers/scenario/catalog.ts';
 import { kindKubeconfigPath } from '../../helpers/providers/kind.ts';
 import { RunSettingsSchema } from '../../helpers/config/settings.ts';
-import { type CliResult, failureDigest, newRunId, readJunit, reportDir, runNamespaces } from './cli.ts';
+import { type CliResult, failureDigest, newRunId, readJunit, reportDir, namespacesLeft } from './cli.ts';
 import { EXPECTED_KIND_THIN } from './expected-kind.ts';
 import { E2E_CLUSTER, kindDocker, kindRun, kindTools } from './kind-shared.ts';
 import { junitCases, outcomeMismatches } from './outcomes.ts';
@@ -48,7 +48,7 @@ describe('multus-conformance run --provider kind (full mode, thin Multus, 3 node
   it('leaves no namespace of the run and no peer container behind', async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(kindKubeconfigPath(RunSettingsSchema.parse({ provider: 'kind', kind: { clusterName: E2E_CLUSTER } })));
-    expect(await runNamespaces(kc.makeApiClient(k8s.CoreV1Api), runId)).toEqual([]);
+    expect(await namespacesLeft(kc.makeApiClient(k8s.CoreV1Api), runId)).toEqual([]);
     const tools = await kindTools();
     const names = (await kindDocker(tools, ['ps', '-a', '--format', '{{.Names}}'])).split('\n').filter((n) => n !== '');
     expect(names.filter((n) => !n.startsWith('mc-e2e'))).toEqual([]);

@@ -7,7 +7,7 @@ import { applyObjects } from '../../helpers/k8s/apply.ts';
 import { compareUsage, grantsOf, usesOf } from '../support/rbac-usage.ts';
 import { waitFor, waitForPodReady } from '../../helpers/k8s/wait.ts';
 import { TESTBED_HAS_MNP } from './expected-local.ts';
-import { cli, failureDigest, kubeClient, newRunId, readReport, reportDir, runNamespaces } from './cli.ts';
+import { cli, failureDigest, kubeClient, newRunId, readReport, reportDir, namespacesLeft } from './cli.ts';
 
 // The suite on a cluster it did not create, as an operator runs it: provider
 // existing, with a token of the ServiceAccount that the shipped RBAC manifest
@@ -108,7 +108,7 @@ describe('least privilege: provider existing with the shipped RBAC manifest', ()
     const failed = [...readReport(out).values()].filter((c) => c.status === 'failed');
     expect(failed).toEqual([]);
     expect([...readReport(out).values()].filter((c) => c.status === 'passed').length).toBeGreaterThan(10);
-    expect(await runNamespaces(kubeClient(adminKubeconfig).core, runId)).toEqual([]);
+    expect(await namespacesLeft(kubeClient(adminKubeconfig).core, runId)).toEqual([]);
   }, 900_000);
 
   it('full mode restarts Multus with the same permissions', async () => {

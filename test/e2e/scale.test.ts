@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { cli, failureDigest, kubeClient, newRunId, readJunit, readReport, reportDir, runNamespaces, type CliResult } from './cli.ts';
+import { cli, failureDigest, kubeClient, newRunId, readJunit, readReport, reportDir, namespacesLeft, type CliResult } from './cli.ts';
 
 // scale/pods is selected by --scale N only (no mode runs it): CI runs it once
 // on the testbed here, and once on kind (kind-sabotage.test.ts).
@@ -29,6 +29,6 @@ describe('multus-conformance run --provider local --scale 30', () => {
 
   it('leaves no namespace of the run behind', async () => {
     const { core } = kubeClient(inject('testbedKubeconfig'));
-    expect(await runNamespaces(core, runId)).toEqual([]);
+    expect(await namespacesLeft(core, runId)).toEqual([]);
   });
 });

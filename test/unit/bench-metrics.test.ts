@@ -80,6 +80,17 @@ describe('figures', () => {
     expect(figuresOf(metric('scale-32'), suite, ok, serial(20, 32))[0]).toMatchObject({ value: 2.5, met: false });
   });
 
+  it("shows beside it the speed-up without the serial script's wait for its namespaces to be gone", () => {
+    const suite: SuiteFacts = { seconds: 8, exitCode: 0, failed: [] };
+    const [speedup, noWait, info] = figuresOf(metric('selection-8'), suite, ok, { ...serial(20), namespaceWaitSeconds: 6 }, floor(4));
+    expect(speedup).toMatchObject({ name: 'faster than serial kubectl', value: 2.5, met: true });
+    expect(noWait).toMatchObject({ name: 'faster than serial kubectl without its namespace wait', value: 1.75, info: true });
+    expect(noWait).not.toHaveProperty('met');
+    expect(info).toMatchObject({ name: 'suite / floor' });
+    const crashed = figuresOf(metric('scale-32'), { seconds: 3, exitCode: 2, failed: [] }, ok, { ...serial(20, 32), namespaceWaitSeconds: 6 });
+    expect(crashed.map((f) => f.refused)).toEqual(['the suite exited 2, the expected table says 0', 'the suite exited 2, the expected table says 0']);
+  });
+
   it('refuses a ratio when the suite exited otherwise than the expected table says', () => {
     const crashed: SuiteFacts = { seconds: 3, exitCode: 2, failed: [] };
     const [f] = figuresOf(metric('selection-8'), crashed, ok, serial(20));

@@ -196,9 +196,10 @@ export default async function setup(project) {
   return () => DisruptionLock.remove(${JSON.stringify(runId)});
 }`;
     // The real scenario wrapper, on two catalog scenarios that need nothing from the nodes.
-    const test = `import { scenario } from ${mod('scenario/scenario.ts')};
+    const test = `import { registerScenarios, scenario } from ${mod('scenario/scenario.ts')};
 scenario('health/nad-crd', async () => { throw new Error('the body ran'); });
-scenario('health/multus-daemonset', async () => { throw new Error('the body ran'); });`;
+scenario('health/multus-daemonset', async () => { throw new Error('the body ran'); });
+registerScenarios();`;
     const r = await run(setup, test, { runId });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
