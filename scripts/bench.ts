@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     const args = cliArgs(def.selection);
     const expected = expectedOutcome(selectedIds(def.selection), EXPECTED_LOCAL);
     const runId = nextId();
-    await settle(log);
+    await settle(log, kc);
     log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
     const suite = await runSuite(args, { runId, reportDir: join(work, def.id) });
     timings.set(def.id, suite);
@@ -165,14 +165,14 @@ async function main(): Promise<void> {
       const w = workloadFor(def, kept);
       if (def.baseline === 'serial') {
         const id = nextId();
-        await settle(log);
+        await settle(log, kc);
         log(`  serial kubectl on ${w.pods.length} pods (${id})`);
         baseline = await runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig });
         log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}`);
       }
       if (def.baseline === 'floor' || def.infoFloor) {
         const id = nextId();
-        await settle(log);
+        await settle(log, kc);
         log(`  floor on ${w.pods.length} pods (${id})`);
         floor = await runFloor(kc, w, id, kubeconfig);
         log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}`);
