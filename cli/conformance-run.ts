@@ -16,7 +16,7 @@ import { formatTimings, type TimingsReport } from '../helpers/timing/report.ts';
 import { runTimings } from '../helpers/timing/run-phases.ts';
 import { readProbe } from '../helpers/scenario/probe-handoff.ts';
 import { formatComparison } from './compare-print.ts';
-import { printErrorLine, type ExitCode } from './errors.ts';
+import { EXIT, printErrorLine, type ExitCode } from './errors.ts';
 import { packageVersion } from './paths.ts';
 import { decideRun } from './run-outcome.ts';
 import { printProblems, runVitest, type VitestRunOptions, type VitestTiming } from './vitest-run.ts';
@@ -128,10 +128,12 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
     printProblems(verdict.problems);
     if (opts.printTimings) process.stdout.write(`${formatTimings(timings)}\n`);
     const terminating = teardown?.terminating ?? [];
-    // Not a problem: their pods are gone and nothing new can start in them (cli/sweep.ts).
-    if (terminating.length > 0 && verdict.problems.every((p) => p.id !== 'run/cleanup')) {
-      process.stderr.write(
-        `multus-conformance: ${terminating.length} namespace(s) of this run terminating, no pod left in them; the namespace controller removes them (${cleanupCommand(opts, readRunCluster(opts.runId))} waits for that)\n`,
+    // Not a problem (stdout, not a `multus-conformance:` line): their pods are
+    // gone and nothing new can start in them (cli/sweep.ts). Not said after a
+    // usage error either: that stays one line.
+    if (terminating.length > 0 && verdict.code !== EXIT.usage && verdict.problems.every((p) => p.id !== 'run/cleanup')) {
+      process.stdout.write(
+        `Cleanup: ${terminating.length} namespace(s) of this run terminating, no pod left in them; the namespace controller removes them (${cleanupCommand(opts, readRunCluster(opts.runId))} waits for that)\n`,
       );
     }
     if (teardown?.teardownError) printProblems([{ id: 'run/teardown', title: '', kind: 'error', message: `--teardown failed: ${teardown.teardownError}` }]);

@@ -4,7 +4,7 @@ import { DEFAULT_NETWORK_ANNOTATION } from '../../helpers/assert/default-network
 import { RunSettingsSchema } from '../../helpers/config/settings.ts';
 import { loadProfile } from '../../helpers/fixtures/profile.ts';
 import { namespaceName } from '../../helpers/k8s/labels.ts';
-import { kubeClient, newRunId, readReport, reportDir, spawnCli } from './cli.ts';
+import { kubeClient, namespacesLeft, newRunId, readReport, reportDir, spawnCli } from './cli.ts';
 
 // eth0 from the cluster network instead, during a real run of
 // annotations/default-network: the test plays a hook that drops the pod's
@@ -103,7 +103,7 @@ describe('default-network sabotage: the annotation dropped before Multus reads i
       ),
     );
     // The run removed what it made; the taint is gone.
-    expect((await core.listNamespace({ labelSelector: `multus-conformance.io/run-id=${runId}` })).items).toEqual([]);
+    expect(await namespacesLeft(core, runId)).toEqual([]);
     for (const n of nodeNames) expect((await core.readNode({ name: n })).spec?.taints?.map((t) => t.key) ?? []).not.toContain(TAINT.key);
   }, 300_000);
 });

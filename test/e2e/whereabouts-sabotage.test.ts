@@ -6,7 +6,7 @@ import { namespaceName } from '../../helpers/k8s/labels.ts';
 import { waitFor } from '../../helpers/k8s/wait.ts';
 import { listWhereabouts, replaceIpPool } from '../../helpers/k8s/whereabouts.ts';
 import { ipPoolName, parseIpPool, parseIpReservation } from '../../helpers/parse/whereabouts.ts';
-import { kubeClient, newRunId, readReport, reportDir, spawnCli } from './cli.ts';
+import { kubeClient, namespacesLeft, newRunId, readReport, reportDir, spawnCli } from './cli.ts';
 
 // A duplicate address forced into whereabouts' pool, during a real run of
 // ipam/whereabouts-exhausted (its /30 holds two addresses: small-a and
@@ -77,6 +77,6 @@ describe('whereabouts sabotage: a duplicate address forced into its IPPool', () 
         .map((r) => `reservation ${r.name} (${r.podRef})`),
     ];
     expect(left).toEqual([]);
-    expect((await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: `multus-conformance.io/run-id=${runId}` })).items).toEqual([]);
+    expect(await namespacesLeft(kc.makeApiClient(k8s.CoreV1Api), runId)).toEqual([]);
   }, 600_000);
 });
