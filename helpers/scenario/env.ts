@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
+import pRetry from 'p-retry';
 import type { TaskMeta } from 'vitest';
 import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
@@ -290,10 +291,19 @@ export class ScenarioEnv {
   async scaleStatefulSet(name: string, replicas: number): Promise<void> {
     const apps = this.kc.makeApiClient(k8s.AppsV1Api);
     const namespace = this.ns;
-    const sts = await apps.readNamespacedStatefulSet({ namespace, name });
-    const before = sts.spec?.replicas ?? 0;
-    sts.spec = { ...sts.spec!, replicas };
-    await apps.replaceNamespacedStatefulSet({ namespace, name, body: sts });
+    // Read, change, replace; again on a conflict: the StatefulSet controller
+    // writes the object too (its status), and a replace carrying the
+    // resourceVersion read before that is refused with 409 (seen on kind).
+    const before = await pRetry(
+      async () => {
+        const sts = await apps.readNamespacedStatefulSet({ namespace, name });
+        const had = sts.spec?.replicas ?? 0;
+        sts.spec = { ...sts.spec!, replicas };
+        await apps.replaceNamespacedStatefulSet({ namespace, name, body: sts });
+        return had;
+      },
+      { retries: 5, minTimeout: 100, maxTimeout: 1000, shouldRetry: ({ error }) => error instanceof k8s.ApiException && error.code === 409 },
+    );
     const gone = Array.from({ length: Math.max(0, before - replicas) }, (_, i) => `${name}-${replicas + i}`);
     await this.watch.time('delete', () => Promise.all(gone.map((pod) => this.waitGone(namespace, pod, this.timeouts.podDeleted))));
   }
