@@ -88,6 +88,7 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
       baseline && completed
         ? { baseline: baseline.path, ...(baseline.run ? { baselineRun: baseline.run } : {}), ...compareRuns(baseline, { scenarios: results, target }) }
         : undefined;
+    const cleanup = cleanupCommand(opts, readRunCluster(opts.runId));
     const verdict = decideRun({
       ...run.outcome,
       ...(lost ? { clusterLost: describeApiLost(lost) } : {}),
@@ -95,7 +96,7 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
       ...(teardown?.sweepError ? { sweepError: teardown.sweepError } : {}),
       failOnSkip: opts.failOnSkip,
       ...(opts.minPassed === undefined ? {} : { minPassed: opts.minPassed }),
-      cleanupCommand: cleanupCommand(opts, readRunCluster(opts.runId)),
+      cleanupCommand: cleanup,
       ...(comparison ? { baseline: { file: comparison.baseline, regressions: comparison.rows.filter((r) => r.regression).map((r) => `${r.key} ${r.change}`) } } : {}),
     });
     const identity = opts.identity ?? { provider: 'unknown', profile: 'unknown', mode: 'unknown', strict: false, tests: [] };
@@ -133,7 +134,7 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
     // usage error either: that stays one line.
     if (terminating.length > 0 && verdict.code !== EXIT.usage && verdict.problems.every((p) => p.id !== 'run/cleanup')) {
       process.stdout.write(
-        `Cleanup: ${terminating.length} namespace(s) of this run terminating, no pod left in them; the namespace controller removes them (${cleanupCommand(opts, readRunCluster(opts.runId))} waits for that)\n`,
+        `Cleanup: ${terminating.length} namespace(s) of this run terminating, no pod left in them; the namespace controller removes them (${cleanup} waits for that)\n`,
       );
     }
     if (teardown?.teardownError) printProblems([{ id: 'run/teardown', title: '', kind: 'error', message: `--teardown failed: ${teardown.teardownError}` }]);

@@ -188,8 +188,12 @@ export async function waitForNamespacesReleased(kc: k8s.KubeConfig, names: reado
     const wanted = new Set(names);
     const present = list.items.filter((n) => wanted.has(n.metadata?.name ?? ''));
     const active = present.filter((n) => !n.metadata?.deletionTimestamp).map((n) => `namespace/${n.metadata!.name!} (not terminating)`);
-    const held = present.filter((n) => n.metadata?.deletionTimestamp).flatMap((n) => (heldBy(n) ? [`namespace/${n.metadata!.name!} (${heldBy(n)})`] : []));
-    const terminating = present.filter((n) => n.metadata?.deletionTimestamp).map((n) => n.metadata!.name!);
+    const deleting = present.filter((n) => n.metadata?.deletionTimestamp);
+    const held = deleting.flatMap((n) => {
+      const why = heldBy(n);
+      return why ? [`namespace/${n.metadata!.name!} (${why})`] : [];
+    });
+    const terminating = deleting.map((n) => n.metadata!.name!);
     const pods = await Promise.all(
       terminating.map((ns) =>
         listing(async () => (await core.listNamespacedPod({ namespace: ns })).items.map((p) => `pod/${ns}/${p.metadata?.name ?? '?'}`)),

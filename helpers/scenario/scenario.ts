@@ -53,14 +53,14 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
 let running: LimitFunction | undefined;
 
 /** Scenarios declared by the area files, registered by registerScenarios. */
-const declared: Array<{ def: ScenarioDef; body: ScenarioBody }> = [];
+const declared: Array<{ id: string; def: ScenarioDef; body: ScenarioBody }> = [];
 
 /**
  * Declares a scenario (see register). It becomes a test case when the entry
  * file calls registerScenarios, after loading every area it needs.
  */
 export function scenario(id: string, body: ScenarioBody): void {
-  declared.push({ def: byId(id), body });
+  declared.push({ id, def: byId(id), body });
 }
 
 /**
@@ -69,8 +69,7 @@ export function scenario(id: string, body: ScenarioBody): void {
  * cases in the order they were registered, and so they take their slots.
  */
 export function registerScenarios(): void {
-  const all = declared.splice(0);
-  for (const { def, body } of startOrder(all.map((d) => ({ ...d, id: d.def.id })))) register(def, body);
+  for (const { def, body } of startOrder(declared.splice(0))) register(def, body);
 }
 
 function register(def: ScenarioDef, body: ScenarioBody): void {

@@ -23,15 +23,19 @@ inputs_stamp() {
 }
 KEY_RECORD=$STATE_DIR/whereabouts-install-key
 stamp=$(inputs_stamp)
+record_key() { echo "$stamp $key" >"$KEY_RECORD"; }
+# The image tarball, built or found in the cache; its name carries a hash of
+# its build context, and so the install key does.
+image_and_key() {
+  tar=$("$TESTBED_DIR/images.sh" whereabouts) || die "building the whereabouts image failed"
+  key=$( { echo "$(basename "$tar")"; echo "$manifest"; } | sha256sum | cut -c1-16)
+}
+tar=
 key=
 if [ "${1:-}" = --if-missing ] && [ -f "$KEY_RECORD" ] && [ "$(cut -d' ' -f1 "$KEY_RECORD")" = "$stamp" ]; then
   key=$(cut -d' ' -f2 "$KEY_RECORD")
 fi
-if [ -z "$key" ]; then
-  tar=$("$TESTBED_DIR/images.sh" whereabouts) || die "building the whereabouts image failed"
-  # The image tarball's name carries a hash of its build context.
-  key=$( { echo "$(basename "$tar")"; echo "$manifest"; } | sha256sum | cut -c1-16)
-fi
+[ -n "$key" ] || image_and_key
 
 installed() {
   local ds
@@ -41,13 +45,10 @@ installed() {
 }
 
 if [ "${1:-}" = --if-missing ] && installed; then
-  echo "$stamp $key" >"$KEY_RECORD"
+  record_key
   exit 0
 fi
-if [ -z "${tar:-}" ]; then
-  tar=$("$TESTBED_DIR/images.sh" whereabouts) || die "building the whereabouts image failed"
-  key=$( { echo "$(basename "$tar")"; echo "$manifest"; } | sha256sum | cut -c1-16)
-fi
+[ -n "$tar" ] || image_and_key
 
 ctr --address "$CONTAINERD_SOCK" -n k8s.io images import --no-unpack=false "$tar" >>"$LOG_DIR/images.log" 2>&1 ||
   die "importing the whereabouts image failed (log: $LOG_DIR/images.log)"
@@ -66,5 +67,5 @@ until kubectl_admin -n kube-system rollout status ds/whereabouts --timeout 2s >/
   fi
   sleep 1
 done
-echo "$stamp $key" >"$KEY_RECORD"
+record_key
 log "whereabouts $WHEREABOUTS_VERSION ready"
