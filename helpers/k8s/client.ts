@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { ClusterAccessError, UsageError } from '../errors.ts';
+import { SharedConnectionsKubeConfig } from './shared-agent.ts';
 
 export interface ClusterTarget {
   /** Path of the kubeconfig file; the default loading rules apply when absent. */
@@ -15,7 +16,8 @@ export interface ClusterTarget {
  * UsageError with one line naming the file or context.
  */
 export function loadKubeConfig(target: ClusterTarget): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+  // Requests share keep-alive connections (see shared-agent.ts).
+  const kc = new SharedConnectionsKubeConfig();
   try {
     if (target.kubeconfig) {
       if (!existsSync(target.kubeconfig)) throw new UsageError(`kubeconfig ${target.kubeconfig}: file not found`);
