@@ -36,7 +36,10 @@ export const METRICS: readonly MetricDef[] = [
   { id: 'selection-8', title: '8-pod selection vs serial kubectl', selection: EIGHT_PODS, baseline: 'serial', infoFloor: true, workload: 'default' },
   { id: 'scale-32', title: '--scale 32 vs serial kubectl (32 pods × 2)', selection: { scale: 32 }, baseline: 'serial', infoFloor: true, workload: 'scale-32' },
   { id: 'fixed-overhead', title: 'fixed overhead: -t ^health/nad-crd$', selection: { tests: ['^health/nad-crd$'] }, baseline: 'none' },
-  { id: 'non-disruptive', title: 'suite / floor, non-disruptive set', selection: { mode: 'non-disruptive' }, baseline: 'floor', workload: 'default' },
+  // The issue's non-disruptive set: the default set without negative/ and lifecycle/.
+  { id: 'non-disruptive', title: 'suite / floor, non-disruptive set (no negative/, no lifecycle/)', selection: { mode: 'non-disruptive', tests: ['!^negative/'] }, baseline: 'floor', workload: 'default' },
+  // `--mode non-disruptive` keeps the negatives: what earlier benches timed under that name.
+  { id: 'non-disruptive-mode', title: 'suite / floor, --mode non-disruptive (negatives included)', selection: { mode: 'non-disruptive' }, baseline: 'floor', workload: 'default' },
   { id: 'full', title: 'suite / floor, full default set', selection: {}, baseline: 'floor', workload: 'default' },
   { id: 'scale-100', title: '--scale 100: suite / floor, per-pod overhead', selection: { scale: 100 }, baseline: 'floor', workload: 'scale-100' },
 ];
@@ -49,7 +52,8 @@ export const METRICS: readonly MetricDef[] = [
 export function captureSelection(defs: readonly MetricDef[]): RunSelection {
   const sel = defs.filter((d) => d.workload === 'default').map((d) => d.selection);
   if (sel.some((s) => !s.mode && !s.tests && s.scale === undefined)) return {};
-  if (sel.some((s) => s.mode === 'non-disruptive' && !s.tests)) return { mode: 'non-disruptive' };
+  // Every non-disruptive selection, exclusions or not, is part of the whole mode.
+  if (sel.some((s) => s.mode === 'non-disruptive')) return { mode: 'non-disruptive' };
   return { tests: [...new Set(sel.flatMap((s) => s.tests ?? []))] };
 }
 
@@ -146,6 +150,8 @@ export function figuresOf(def: MetricDef, suite: SuiteFacts, expected: { exitCod
       return [{ name: 'whole process', unit: 's', target: '≤ 5 s', ...(bad ? { refused: bad } : { value: round(suite.seconds, 1), met: suite.seconds <= 5 }) }];
     case 'non-disruptive':
       return [ratioFigure('suite / floor', () => suite.seconds / baseline!.seconds, { text: '≤ 2.0', met: (v) => v <= 2 }, against(baseline))];
+    case 'non-disruptive-mode':
+      return [ratioFigure('suite / floor', () => suite.seconds / baseline!.seconds, { text: '(information)', met: () => true }, against(baseline), true)];
     case 'full':
       return [ratioFigure('suite / floor', () => suite.seconds / baseline!.seconds, { text: '≤ 5.0', met: (v) => v <= 5 }, against(baseline))];
     case 'scale-100': {

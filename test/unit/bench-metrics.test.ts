@@ -48,6 +48,12 @@ describe('what each metric runs', () => {
     ]);
     expect(selectedIds({ scale: 32 })).toEqual(['scale/pods']);
     expect(selectedIds({ mode: 'non-disruptive' })).not.toContain('lifecycle/multus-restart');
+    // The issue's non-disruptive set: neither negative/ nor lifecycle/; --mode non-disruptive keeps the negatives.
+    const issueSet = selectedIds(metric('non-disruptive').selection);
+    expect(issueSet.filter((id) => /^(negative|lifecycle)\//.test(id))).toEqual([]);
+    expect(issueSet).toContain('ipam/whereabouts-exhausted');
+    expect(selectedIds(metric('non-disruptive-mode').selection)).toContain('negative/long-ifname');
+    expect(cliArgs(metric('non-disruptive').selection)).toEqual(['--mode', 'non-disruptive', '-t', '!^negative/']);
     expect(selectedIds({})).toContain('lifecycle/multus-restart');
     expect(selectedIds({})).not.toContain('scale/pods');
     expect(cliArgs({ scale: 100 })).toEqual(['--scale', '100']);
@@ -60,12 +66,15 @@ describe('what each metric runs', () => {
     expect(expectedOutcome(selectedIds({}), EXPECTED_LOCAL)).toEqual({ exitCode: 1, failed: pinned });
     expect(expectedOutcome(selectedIds({ mode: 'non-disruptive' }), EXPECTED_LOCAL)).toEqual({ exitCode: 1, failed: pinned });
     expect(expectedOutcome(selectedIds(EIGHT_PODS), EXPECTED_LOCAL)).toEqual(ok);
+    const policyPin = TESTBED_HAS_MNP ? ['policy/pod-selector-namespace'] : [];
+    expect(expectedOutcome(selectedIds(metric('non-disruptive').selection), EXPECTED_LOCAL)).toEqual({ exitCode: policyPin.length ? 1 : 0, failed: policyPin });
     expect(expectedOutcome(selectedIds({ scale: 100 }), EXPECTED_LOCAL)).toEqual(ok);
   });
 
   it('captures the widest default selection once, and nothing wider than a partial bench needs', () => {
     expect(captureSelection(METRICS)).toEqual({});
     expect(captureSelection([metric('selection-8'), metric('non-disruptive')])).toEqual({ mode: 'non-disruptive' });
+    expect(captureSelection([metric('non-disruptive-mode')])).toEqual({ mode: 'non-disruptive' });
     expect(captureSelection([metric('selection-8'), metric('scale-32')])).toEqual(EIGHT_PODS);
   });
 });
@@ -110,6 +119,12 @@ describe('figures', () => {
   it('refuses a ratio against a baseline that failed', () => {
     const [f] = figuresOf(metric('non-disruptive'), { seconds: 30, exitCode: 1, failed: ['negative/long-ifname'] }, { exitCode: 1, failed: ['negative/long-ifname'] }, { ...floor(0), error: 'pod x: timed out' });
     expect(f!.refused).toBe('the floor failed: pod x: timed out');
+  });
+
+  it('--mode non-disruptive (negatives included) is information, with no target', () => {
+    const expected = { exitCode: 1, failed: ['negative/long-ifname'] };
+    const [f] = figuresOf(metric('non-disruptive-mode'), { seconds: 40, exitCode: 1, failed: ['negative/long-ifname'] }, expected, floor(10, 46));
+    expect(f).toEqual({ name: 'suite / floor', unit: 'ratio', target: '(information)', value: 4, info: true });
   });
 
   it('fixed overhead is the whole process against 5 s', () => {
