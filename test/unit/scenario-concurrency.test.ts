@@ -9,12 +9,13 @@ const nodes = (ready: number, notReady = 0): { ready: boolean }[] => [
 
 describe('default concurrency, sized to the cluster', () => {
   it.each([
-    [1, 0, 8],
+    [1, 0, 12],
     [3, 0, 12],
     [3, 5, 12],
     [8, 0, 32],
     [50, 0, 32],
-    [0, 2, 8],
+    [0, 2, 12],
+    [4, 0, 16],
   ])('%i Ready and %i not Ready nodes: %i scenarios at once', (ready, notReady, want) => {
     expect(defaultConcurrency(nodes(ready, notReady))).toBe(want);
   });
