@@ -39,15 +39,21 @@ export class SharedConnectionsKubeConfig extends k8s.KubeConfig {
 
 const agents = new Map<string, http.Agent>();
 
-/** The kept keep-alive agent for the options `built` was made with; `built` itself when it is not a plain HTTP(S) agent. */
+/**
+ * The kept keep-alive agent for the options `built` was made with; `built`
+ * itself when it is not a plain HTTP(S) agent, or carries an option that
+ * cannot be compared by value (a function, an object).
+ */
 export function sharedAgent(built: http.Agent): http.Agent {
-  const plain = built.constructor === https.Agent || built.constructor === http.Agent;
-  if (!plain) return built;
+  const isHttps = built.constructor === https.Agent;
+  if (!isHttps && built.constructor !== http.Agent) return built;
   const options = (built as https.Agent).options ?? {};
-  const key = `${built.constructor === https.Agent ? 'https' : 'http'}:${optionsKey(options)}`;
+  const digest = optionsKey(options);
+  if (digest === undefined) return built;
+  const key = `${isHttps ? 'https' : 'http'}:${digest}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = built.constructor === https.Agent ? new https.Agent({ ...options, ...secureContextOf(options), keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
+    agent = isHttps ? new https.Agent({ ...options, ...secureContextOf(options), keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
     agents.set(key, agent);
   }
   return agent;
@@ -68,8 +74,12 @@ function secureContextOf(options: https.AgentOptions): { secureContext?: tls.Sec
   }
 }
 
-/** A digest of every option set: buffers (CA, certificate, key) by content. */
-export function optionsKey(options: object): string {
+/**
+ * A digest of every option set: buffers (CA, certificate, key) by content.
+ * Undefined when an option is neither a buffer nor a plain value (a
+ * function, an object): two such options could differ under one digest.
+ */
+export function optionsKey(options: object): string | undefined {
   const h = createHash('sha256');
   for (const [name, value] of Object.entries(options).sort(([a], [b]) => a.localeCompare(b))) {
     if (value === undefined || value === null) continue;
@@ -78,7 +88,7 @@ export function optionsKey(options: object): string {
     for (const item of items) {
       if (Buffer.isBuffer(item)) h.update(item);
       else if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') h.update(`${typeof item}:${String(item)}`);
-      else h.update(`[${typeof item}]`);
+      else return undefined;
       h.update('\0');
     }
     h.update('\n');

@@ -29,15 +29,16 @@ scenario('ipam/whereabouts-exhausted', async (env) => {
     const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-small', vars: wb.vars(range) });
     // Both at once: the range's two addresses go to two pods asking together
     // (and the scenario's longest wait, the kubelet's retry below, starts sooner).
-    const [first, second] = await Promise.all(['small-a', 'small-b'].map(async (name) => attached(await env.pod(name, { networks: 'whereabouts-small' }), nad)));
-    assertUniqueIps([first!, second!]);
+    const start = async (name: string): Promise<HeldIps> => attached(await env.pod(name, { networks: 'whereabouts-small' }), nad);
+    const [first, second] = await Promise.all([start('small-a'), start('small-b')]);
+    assertUniqueIps([first, second]);
     await env.podExpectingFailure('small-c', { networks: 'whereabouts-small', iface: 'net1', cause: whereaboutsExhausted(range) });
     // A graceful delete: CNI DEL gives the address back, and the waiting pod starts with it.
     await env.expectDeleted('small-a');
     const third = await attached(await env.waitReady('small-c'), nad);
     // The pods that now hold the range hold one address each, and the newcomer has the freed one.
-    assertUniqueIps([second!, third]);
-    assertAddressReused(third.pod, 'net1', first!.ips, third.ips, first!.pod);
+    assertUniqueIps([second, third]);
+    assertAddressReused(third.pod, 'net1', first.ips, third.ips, first.pod);
   });
 });
 

@@ -72,6 +72,10 @@ describe('shared connections (helpers/k8s/shared-agent.ts)', () => {
     expect(agent.options.secureContext).toBeUndefined();
     expect(agent.options.key).toEqual(Buffer.from('not a key'));
   });
+  it('leaves an agent alone whose options cannot be compared by value (a function)', () => {
+    const built = new https.Agent({ ca: Buffer.from('x'), checkServerIdentity: () => undefined });
+    expect(sharedAgent(built)).toBe(built);
+  });
 });
 
 describe('optionsKey', () => {
@@ -84,6 +88,11 @@ describe('optionsKey', () => {
     expect(optionsKey({ ca: Buffer.from('y'), rejectUnauthorized: true, servername: 's' })).not.toBe(base);
     expect(optionsKey({ ca: Buffer.from('x'), rejectUnauthorized: false, servername: 's' })).not.toBe(base);
     expect(optionsKey({ ca: Buffer.from('x'), rejectUnauthorized: true, servername: 't' })).not.toBe(base);
+  });
+
+  it('gives no digest for an option it cannot compare by value', () => {
+    expect(optionsKey({ ca: Buffer.from('x'), checkServerIdentity: () => undefined })).toBeUndefined();
+    expect(optionsKey({ ca: [Buffer.from('x'), { pem: 'y' }] })).toBeUndefined();
   });
 
   it('ignores options left unset', () => {
