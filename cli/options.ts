@@ -51,7 +51,7 @@ export function addSettingsOptions(cmd: Command): Command {
 /** Options only a real run needs. */
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option('--concurrency <n>', 'scenarios run at the same time (1-32; default: 4 per schedulable node, at least 8)', wholeNumber)
+    .option('--concurrency <n>', 'scenarios run at the same time (1-32; default: 4 per schedulable node, at least 12)', wholeNumber)
     .addOption(
       new Option('--timeout <duration>', 'per-scenario timeout: 90s, 5m or seconds').argParser(duration).default(DEFAULTS.timeoutSeconds, '5m'),
     )

@@ -28,6 +28,7 @@ import { runFloor, type FloorRun } from './bench/floor.ts';
 import { captureSelection, cliArgs, expectedOutcome, figuresOf, formatFigure, METRICS, selectedIds, type BaselineFacts, type Figure, type MetricDef, type WorkloadSource } from './bench/metrics.ts';
 import { runSerial, type SerialRun } from './bench/serial.ts';
 import { settle } from './bench/settle.ts';
+import { withMachineCpu } from './bench/machine-cpu.ts';
 import { runSuite, type SuiteRun } from './bench/suite-run.ts';
 import { forScenarios, type Workload } from './bench/workload.ts';
 import { CATALOG } from '../helpers/scenario/catalog.ts';
@@ -98,7 +99,15 @@ interface MetricResult {
   suite: Omit<SuiteRun, 'timings'> & { expectedExitCode: number; expectedFailed: string[] };
   baseline?: SerialRun | FloorRun;
   floor?: FloorRun;
+  /** Core-seconds the whole machine spent during each leg (information: what bounds a run on busy cores). */
+  machineCpuSeconds: MachineCpu;
   figures: Figure[];
+}
+
+interface MachineCpu {
+  suite: number;
+  serial?: number;
+  floor?: number;
 }
 
 /** The kept runs: the widest default selection the metrics need (each takes its scenarios' part), and the two scale runs. */
@@ -156,9 +165,10 @@ async function main(): Promise<void> {
     const runId = nextId();
     await settle(log, kc);
     log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
-    const suite = await runSuite(args, { runId, reportDir: join(work, def.id) });
+    const { value: suite, coreSeconds: suiteCpu } = await withMachineCpu(() => runSuite(args, { runId, reportDir: join(work, def.id) }));
     timings.set(def.id, suite);
-    log(`  ${suite.seconds.toFixed(1)} s, exit ${suite.exitCode} (expected ${expected.exitCode})`);
+    log(`  ${suite.seconds.toFixed(1)} s, exit ${suite.exitCode} (expected ${expected.exitCode}); machine CPU ${suiteCpu.toFixed(1)} core-s`);
+    const cpu: MachineCpu = { suite: suiteCpu };
     let baseline: SerialRun | FloorRun | undefined;
     let floor: FloorRun | undefined;
     if (def.workload) {
@@ -167,15 +177,19 @@ async function main(): Promise<void> {
         const id = nextId();
         await settle(log, kc);
         log(`  serial kubectl on ${w.pods.length} pods (${id})`);
-        baseline = await runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig });
-        log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}`);
+        const serial = await withMachineCpu(() => runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig }));
+        baseline = serial.value;
+        cpu.serial = serial.coreSeconds;
+        log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}; machine CPU ${serial.coreSeconds.toFixed(1)} core-s`);
       }
       if (def.baseline === 'floor' || def.infoFloor) {
         const id = nextId();
         await settle(log, kc);
         log(`  floor on ${w.pods.length} pods (${id})`);
-        floor = await runFloor(kc, w, id, kubeconfig);
-        log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}`);
+        const measured = await withMachineCpu(() => runFloor(kc, w, id, kubeconfig));
+        floor = measured.value;
+        cpu.floor = measured.coreSeconds;
+        log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}; machine CPU ${measured.coreSeconds.toFixed(1)} core-s`);
         if (def.baseline === 'floor') baseline = floor;
       }
     }
@@ -194,6 +208,7 @@ async function main(): Promise<void> {
       suite: { ...suiteFacts, expectedExitCode: expected.exitCode, expectedFailed: expected.failed },
       ...(baseline ? { baseline } : {}),
       ...(def.infoFloor && floor ? { floor } : {}),
+      machineCpuSeconds: cpu,
       figures,
     });
   }

@@ -12,6 +12,9 @@ import { join } from 'node:path';
  * Registering before checking the flag, and backing off when it is up,
  * keeps a reader and the writer from both going ahead.
  */
+/** This process's hold on a writer flag, by flag path: how many disruptive scenarios share it. */
+const holds = new Map<string, { count: number; taken: Promise<void> }>();
+
 export class DisruptionLock {
   private readonly dir: string;
   private readonly flag: string;
@@ -38,16 +41,34 @@ export class DisruptionLock {
     }
   }
 
-  /** Runs `fn` alone: waits for running scenarios to end and holds new ones back. */
+  /**
+   * Runs `fn` without ordinary scenarios: waits for running ones to end and
+   * holds new ones back. Disruptive scenarios of this process hold the lock
+   * together: they share one Multus restart (helpers/multus/restart-rounds.ts),
+   * so each would otherwise wait for a restart the other is waiting to join.
+   * Another process's disruptive scenarios wait (exclusive create).
+   */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    // Exclusive create: of two disruptive scenarios, one waits for the other.
-    while (!tryCreate(this.flag)) await sleep(500);
+    let hold = holds.get(this.flag);
+    if (!hold) {
+      hold = { count: 0, taken: this.take() };
+      holds.set(this.flag, hold);
+    }
+    hold.count++;
     try {
-      while (this.files().some((f) => f.endsWith('.reader'))) await sleep(500);
+      await hold.taken;
       return await fn();
     } finally {
-      rmSync(this.flag, { force: true });
+      if (--hold.count === 0) {
+        holds.delete(this.flag);
+        rmSync(this.flag, { force: true });
+      }
     }
+  }
+
+  private async take(): Promise<void> {
+    while (!tryCreate(this.flag)) await sleep(500);
+    while (this.files().some((f) => f.endsWith('.reader'))) await sleep(500);
   }
 
   /** Removes a run's lock directory (global teardown). */

@@ -6,6 +6,9 @@ import { loadKubeConfig } from '../k8s/client.ts';
 import { createRunNamespace, deleteNamespace } from '../k8s/namespace.ts';
 import { applyObjects } from '../k8s/apply.ts';
 import { eventsFor } from '../k8s/events.ts';
+import { askKubeletRetry } from '../k8s/kubelet-retry.ts';
+import { restartMultus, restartTarget, type RestartResult } from '../multus/restart.ts';
+import type { RestartTicket } from '../multus/restart-rounds.ts';
 import { waitFor, waitForPodReady, watchSubscription, describePod, WaitTimeout } from '../k8s/wait.ts';
 import type { ConformanceFailure } from '../errors.ts';
 import type { EventError } from '../assert/event-error.ts';
@@ -81,6 +84,8 @@ export class ScenarioEnv {
     readonly slug: string,
     /** Where the scenario's time goes (`--timings`). */
     readonly watch: Stopwatch,
+    /** This scenario's place in the run's shared Multus restart (disruptive scenarios). */
+    private readonly restartTicket: RestartTicket | undefined,
   ) {
     this.kc = loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     this.core = this.kc.makeApiClient(k8s.CoreV1Api);
@@ -89,10 +94,21 @@ export class ScenarioEnv {
   }
 
   /** With `namespace: false` (read-only scenarios) no namespace is made up front; `newNamespace` still makes one when asked. */
-  static async create(cluster: ClusterInfo, slug: string, opts: { namespace: boolean; watch?: Stopwatch }): Promise<ScenarioEnv> {
-    const env = new ScenarioEnv(cluster, slug, opts.watch ?? new Stopwatch());
+  static async create(cluster: ClusterInfo, slug: string, opts: { namespace: boolean; watch?: Stopwatch; restart?: RestartTicket | undefined }): Promise<ScenarioEnv> {
+    const env = new ScenarioEnv(cluster, slug, opts.watch ?? new Stopwatch(), opts.restart);
     if (opts.namespace) await env.newNamespace(slug);
     return env;
+  }
+
+  /**
+   * Restarts Multus (restartMultus, confined to the detected DaemonSet's
+   * pods); `during(node)` creates pods in the restart window. A disruptive
+   * scenario shares the restart with the run's other disruptive scenarios.
+   */
+  async restartMultus(during?: (node: string) => Promise<void>): Promise<RestartResult> {
+    const run = (d: ((node: string) => Promise<void>) | undefined): Promise<RestartResult> =>
+      restartMultus(this.kc, restartTarget(this.cluster.multus), { timeoutMs: this.timeouts.multusReady, ...(d ? { during: d } : {}) });
+    return await (this.restartTicket ? this.restartTicket.join(run, during) : run(during));
   }
 
   /** The scenario's main namespace. */
@@ -148,6 +164,16 @@ export class ScenarioEnv {
   async waitReady(name: string, namespace = this.ns): Promise<AttachedPod> {
     const ready = await this.watch.time('pod → Ready', () => waitForPodReady(this.kc, namespace, name, this.timeouts.podReady));
     return new AttachedPod(this.kc, ready, this.timeouts.exec, this.watch);
+  }
+
+  /**
+   * A pod waiting on a failed sandbox is tried again now rather than on the
+   * kubelet's timer (askKubeletRetry), for a cause the scenario has just
+   * removed. Without the permission to ask, the run waits for the timer.
+   */
+  async retryNow(name: string, namespace = this.ns): Promise<void> {
+    const asked = await this.watch.time('pod → Ready', () => askKubeletRetry(this.kc, namespace, name));
+    if (!asked) this.note(`pod ${namespace}/${name}: may not patch pods here, so it waits for the kubelet's own retry (10-15 s)`);
   }
 
   /**

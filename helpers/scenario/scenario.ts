@@ -14,6 +14,7 @@ import { CapabilityFailure } from '../capabilities/node-verdict.ts';
 import { caseName, targetsOf } from './targets.ts';
 import { SkipScenario } from './skip.ts';
 import { DisruptionLock } from './disruption.ts';
+import { RestartRounds, type RestartTicket } from '../multus/restart-rounds.ts';
 import { Stopwatch, type ScenarioTiming } from '../timing/stopwatch.ts';
 
 declare module 'vitest' {
@@ -52,6 +53,13 @@ async function attachDiagnostics(ctx: TestContext, cluster: ClusterInfo, env: Sc
 
 let running: LimitFunction | undefined;
 
+/**
+ * The disruptive scenarios of this worker share one Multus restart
+ * (restart-rounds.ts). The bound on waiting for each other only matters for
+ * a case vitest never starts; a scenario that fails first leaves at once.
+ */
+const restarts = new RestartRounds(120_000);
+
 /** Scenarios declared by the area files, registered by registerScenarios. */
 const declared: Array<{ id: string; def: ScenarioDef; body: ScenarioBody }> = [];
 
@@ -85,7 +93,16 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
   const gate = apiGate(loadKubeConfig({ kubeconfig: cluster.kubeconfig, context: cluster.context }), cluster.runId, cluster.timeouts.apiLost);
   for (const { node, verdict } of targetsOf(def, cluster)) {
     const name = caseName(def, node);
+    // Enrolled before any case starts, so the first to ask waits for the others.
+    const restart = def.level === 'disruptive' && verdict.outcome === 'run' ? restarts.enrol() : undefined;
     test.concurrent(name, async (ctx) => {
+      try {
+        await runCase(ctx);
+      } finally {
+        restart?.leave();
+      }
+    });
+    const runCase = async (ctx: TestContext): Promise<void> => {
       const watch = new Stopwatch();
       // Whatever the outcome, the report says where the time went (`--timings`, JSON).
       ctx.onTestFinished(() => {
@@ -94,9 +111,10 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
       if (verdict.outcome === 'skip') {
         await ctx.annotate(verdict.reason, 'skip-reason');
         ctx.skip(verdict.reason);
+        return;
       }
       // A probe that failed, a selected node without its master, a master that is down: the case fails, never skips.
-      if (verdict.outcome !== 'run' && verdict.outcome !== 'skip') throw new CapabilityFailure(verdict.reason);
+      if (verdict.outcome !== 'run') throw new CapabilityFailure(verdict.reason);
       await ctx.annotate(def.rule, 'rule');
       const lockRequested = performance.now();
       const run = async (): Promise<{ skipped?: string }> => {
@@ -106,7 +124,7 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
         if (lostBefore) return { skipped: notRunReason(lostBefore) };
         let env: ScenarioEnv | undefined;
         try {
-          const created = await createEnv(cluster, slugOf(def, node), gate, { namespace: def.namespace, watch });
+          const created = await createEnv(cluster, slugOf(def, node), gate, { namespace: def.namespace, watch, restart });
           if (!(created instanceof ScenarioEnv)) return { skipped: notRunReason(created) };
           env = created;
           await body(env, node);
@@ -134,7 +152,7 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
         await ctx.annotate(skipped, 'skip-reason');
         ctx.skip(skipped);
       }
-    });
+    };
   }
 }
 
@@ -143,7 +161,12 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
  * started yet: wait for it, then start again, or report the scenario as not
  * run when the cluster is lost.
  */
-async function createEnv(cluster: ClusterInfo, slug: string, gate: ApiGate, opts: { namespace: boolean; watch: Stopwatch }): Promise<ScenarioEnv | ApiLost> {
+async function createEnv(
+  cluster: ClusterInfo,
+  slug: string,
+  gate: ApiGate,
+  opts: { namespace: boolean; watch: Stopwatch; restart: RestartTicket | undefined },
+): Promise<ScenarioEnv | ApiLost> {
   try {
     return await ScenarioEnv.create(cluster, slug, opts);
   } catch (e) {

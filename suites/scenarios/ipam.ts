@@ -35,6 +35,7 @@ scenario('ipam/whereabouts-exhausted', async (env) => {
     await env.podExpectingFailure('small-c', { networks: 'whereabouts-small', iface: 'net1', cause: whereaboutsExhausted(range) });
     // A graceful delete: CNI DEL gives the address back, and the waiting pod starts with it.
     await env.expectDeleted('small-a');
+    await env.retryNow('small-c');
     const third = await attached(await env.waitReady('small-c'), nad);
     // The pods that now hold the range hold one address each, and the newcomer has the freed one.
     assertUniqueIps([second, third]);

@@ -122,8 +122,12 @@ scenario('negative/ipam-exhausted', async (env) => {
     cause: ipamExhausted({ start: env.profile.smallRangeStart, end: env.profile.smallRangeEnd }),
   });
   // Deleting a pod must give its address back: the waiting pod then starts with it.
+  // A graceful delete: the pod is gone only after its sandbox's CNI DEL, so
+  // the address is free when the waiting pod is tried again (a forced delete
+  // removes the object first, and the retry could still find the range full).
   const freed = await liveIps(first, 'net1');
-  await env.deletePod('small-a');
+  await env.expectDeleted('small-a');
+  await env.retryNow('small-c');
   const third = await env.waitReady('small-c');
   assertAddressReused(third.id, 'net1', freed, await liveIps(third, 'net1'), first.id);
 });

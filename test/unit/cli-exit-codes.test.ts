@@ -74,7 +74,7 @@ describe.concurrent('CLI help', () => {
     expect(r.code).toBe(0);
     // Commander wraps descriptions by the widest flag: compare the words, not the layout.
     const text = r.stdout.replace(/\s+/g, ' ');
-    expect(text).toContain('(1-32; default: 4 per schedulable node, at least 8)');
+    expect(text).toContain('(1-32; default: 4 per schedulable node, at least 12)');
     expect(text).toMatch(/--provider <name>.*default: "local"/);
     expect(text).toContain('-t, --test <regex>');
   });

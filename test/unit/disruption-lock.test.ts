@@ -23,6 +23,30 @@ describe('disruption lock', () => {
     expect(log).toEqual(['a start', 'a end', 'disruptive start', 'disruptive end', 'b start', 'b end']);
   }, 20_000);
 
+  it('lets the disruptive scenarios of one worker hold it together (they share one restart), still holding ordinary ones back', async () => {
+    const runId = `unit3-${process.pid}-${Date.now()}`;
+    const lock = new DisruptionLock(runId);
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    // Each disruptive job waits for the other to have started: held one after the other, they never would.
+    const started = new Set<string>();
+    const disruptive = (name: string) => async (): Promise<void> => {
+      log.push(`${name} start`);
+      started.add(name);
+      if (started.size === 2) release();
+      await Promise.race([gate, tick(3000)]);
+      log.push(`${name} end`);
+    };
+    const d1 = lock.exclusive(disruptive('d1'));
+    const d2 = lock.exclusive(disruptive('d2'));
+    await tick(100);
+    const b = lock.shared('b', async () => void log.push('b start'));
+    await Promise.all([d1, d2, b]);
+    DisruptionLock.remove(runId);
+    expect(log).toEqual(['d1 start', 'd2 start', 'd1 end', 'd2 end', 'b start']);
+  }, 20_000);
+
   it('lets ordinary scenarios run side by side', async () => {
     const runId = `unit2-${process.pid}-${Date.now()}`;
     const lock = new DisruptionLock(runId);
