@@ -95,13 +95,6 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
     const name = caseName(def, node);
     // Enrolled before any case starts, so the first to ask waits for the others.
     const restart = def.level === 'disruptive' && verdict.outcome === 'run' ? restarts.enrol() : undefined;
-    test.concurrent(name, async (ctx) => {
-      try {
-        await runCase(ctx);
-      } finally {
-        restart?.leave();
-      }
-    });
     const runCase = async (ctx: TestContext): Promise<void> => {
       const watch = new Stopwatch();
       // Whatever the outcome, the report says where the time went (`--timings`, JSON).
@@ -153,6 +146,13 @@ function register(def: ScenarioDef, body: ScenarioBody): void {
         ctx.skip(skipped);
       }
     };
+    test.concurrent(name, async (ctx) => {
+      try {
+        await runCase(ctx);
+      } finally {
+        restart?.leave();
+      }
+    });
   }
 }
 
