@@ -5,7 +5,19 @@ import { parseIpJsonAddr, parseIpJsonRoute, parseBusyboxIpAddr, parseBusyboxIpRo
 import type { LiveInterface, LiveRoute } from '../parse/ip-output.ts';
 import { parseNetworkStatus, type NetworkStatusEntry, NETWORK_STATUS_ANNOTATION } from '../parse/network-status.ts';
 
-const ROUTES_MARK = '==mc-routes==';
+export const ROUTES_MARK = '==mc-routes==';
+
+/**
+ * One exec for addresses and routes, with iproute2's `ip`, found on PATH.
+ * Not plain `ip`: where `sh` is busybox (the testbed's test image), it runs
+ * its own applet for `ip` ahead of PATH, which knows no `-j`; each read then
+ * took a second exec (and a third for the routes). A PATH entry whose `ip`
+ * refuses `-j` (busybox's) is passed over; none left: exit 127.
+ */
+export const INTERFACES_AND_ROUTES =
+  'IFS=:; for d in $PATH; do [ -x "$d/ip" ] || continue; ' +
+  'a=$("$d/ip" -j -d addr show 2>/dev/null) || continue; r=$("$d/ip" -j route show) || exit 1; ' +
+  `printf '%s\\n${ROUTES_MARK}\\n%s\\n' "$a" "$r"; exit 0; done; exit 127`;
 
 /**
  * A running pod with networks attached: reads its status annotation and what
@@ -70,15 +82,18 @@ export class AttachedPod {
    * same moment, and pays for one exec, not two.
    */
   async interfaces(): Promise<LiveInterface[]> {
-    const both = await this.exec(['sh', '-c', `ip -j -d addr show && echo ${ROUTES_MARK} && ip -j route show`]);
+    const both = await this.exec(['sh', '-c', INTERFACES_AND_ROUTES]);
     const [addr, routes] = both.stdout.split(`\n${ROUTES_MARK}\n`);
     if (both.exitCode === 0 && addr?.trim().startsWith('[') && routes?.trim().startsWith('[')) {
       this.pendingRoutes = parseIpJsonRoute(routes);
       return parseIpJsonAddr(addr);
     }
     this.pendingRoutes = undefined;
-    const json = await this.exec(['ip', '-j', '-d', 'addr', 'show']);
-    if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonAddr(json.stdout);
+    // 127: no ip on PATH knows -j, so an exec of `ip -j` would fail the same way.
+    if (both.exitCode !== 127) {
+      const json = await this.exec(['ip', '-j', '-d', 'addr', 'show']);
+      if (json.exitCode === 0 && json.stdout.trim().startsWith('[')) return parseIpJsonAddr(json.stdout);
+    }
     return parseBusyboxIpAddr(await this.run(['ip', 'addr', 'show']));
   }
 

@@ -61,5 +61,10 @@ export async function verifyAttachments(
 
 /** The addresses an interface of a running pod has now (read with `ip` inside it). */
 export async function liveIps(pod: AttachedPod, iface: string): Promise<string[]> {
-  return assignedIps(assertInterfacePresent(pod.id, await pod.interfaces(), iface));
+  return ipsOn(pod.id, await pod.interfaces(), iface);
+}
+
+/** The addresses of one interface in a read already made (verifyAttachments' `live`): no second exec. */
+export function ipsOn(podId: string, live: readonly LiveInterface[], iface: string): string[] {
+  return assignedIps(assertInterfacePresent(podId, live, iface));
 }

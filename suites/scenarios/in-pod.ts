@@ -1,6 +1,6 @@
 import { currentCluster } from '../../helpers/scenario/cluster-context.ts';
 import { assertRoute } from '../../helpers/assert/routes.ts';
-import { liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { ipsOn, verifyAttachments } from '../../helpers/scenario/checks.ts';
 import { assertPoolRecordsPod } from '../../helpers/assert/ip-pool-records.ts';
 import { WhereaboutsState } from '../../helpers/scenario/whereabouts-state.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
@@ -36,8 +36,8 @@ scenario('in-pod/whereabouts', async (env) => {
     const range = env.profile.whereaboutsRange;
     const nad = await env.nad('whereabouts-macvlan', { name: 'whereabouts-conf', vars: wb.vars(range) });
     const pod = await env.pod('whereabouts', { networks: 'whereabouts-conf' });
-    await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
-    const [ip] = await liveIps(pod, 'net1');
+    const { live } = await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+    const [ip] = ipsOn(pod.id, live, 'net1');
     assertPoolRecordsPod(pod.id, 'net1', ip!, await wb.readPool(range, pod.id, 'net1'));
   });
 });

@@ -4,7 +4,7 @@ import { assertPoolRecordsPod, assertPoolReleased, assertReservationHeld, assert
 import { whereaboutsExhausted } from '../../helpers/assert/negative-cause.ts';
 import { assertUniqueIps, type HeldIps } from '../../helpers/assert/unique-ips.ts';
 import { reservationName } from '../../helpers/parse/whereabouts.ts';
-import { liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
+import { ipsOn, liveIps, verifyAttachments } from '../../helpers/scenario/checks.ts';
 import type { AttachedPod } from '../../helpers/scenario/attached-pod.ts';
 import type { NadObject } from '../../helpers/fixtures/render.ts';
 import { scenario } from '../../helpers/scenario/scenario.ts';
@@ -17,8 +17,8 @@ const cluster = currentCluster();
 
 /** The checks of one attachment, then the address it holds. */
 async function attached(pod: AttachedPod, nad: NadObject): Promise<HeldIps> {
-  await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
-  return { pod: pod.id, iface: 'net1', ips: await liveIps(pod, 'net1') };
+  const { live } = await verifyAttachments(pod, [{ iface: 'net1', nad, kind: 'macvlan', mode: 'bridge' }], cluster);
+  return { pod: pod.id, iface: 'net1', ips: ipsOn(pod.id, live, 'net1') };
 }
 
 scenario('ipam/whereabouts-exhausted', async (env) => {
