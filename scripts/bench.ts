@@ -157,6 +157,10 @@ async function main(): Promise<void> {
     log(`  ${workload.pods.length} Ready pods in ${workload.namespaces.length} namespaces (exit ${run.exitCode})`);
   }
 
+  // A leg's CPU is counted until the machine has settled after it: the
+  // suite's namespaces go on being torn down after its process exits, the
+  // floor waits for its own, untimed. Both pay for their teardown this way.
+  const settled = (): Promise<void> => settle(log, kc);
   const results: MetricResult[] = [];
   const timings = new Map<string, SuiteRun>();
   for (const def of metrics) {
@@ -165,9 +169,9 @@ async function main(): Promise<void> {
     const runId = nextId();
     await settle(log, kc);
     log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
-    const { value: suite, coreSeconds: suiteCpu } = await withMachineCpu(() => runSuite(args, { runId, reportDir: join(work, def.id) }));
+    const { value: suite, coreSeconds: suiteCpu } = await withMachineCpu(settled, () => runSuite(args, { runId, reportDir: join(work, def.id) }));
     timings.set(def.id, suite);
-    log(`  ${suite.seconds.toFixed(1)} s, exit ${suite.exitCode} (expected ${expected.exitCode}); machine CPU ${suiteCpu.toFixed(1)} core-s`);
+    log(`  ${suite.seconds.toFixed(1)} s, exit ${suite.exitCode} (expected ${expected.exitCode}); machine CPU ${suiteCpu.toFixed(1)} core-s until settled`);
     const cpu: MachineCpu = { suite: suiteCpu };
     let baseline: SerialRun | FloorRun | undefined;
     let floor: FloorRun | undefined;
@@ -177,19 +181,19 @@ async function main(): Promise<void> {
         const id = nextId();
         await settle(log, kc);
         log(`  serial kubectl on ${w.pods.length} pods (${id})`);
-        const serial = await withMachineCpu(() => runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig }));
+        const serial = await withMachineCpu(settled, () => runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig }));
         baseline = serial.value;
         cpu.serial = serial.coreSeconds;
-        log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}; machine CPU ${serial.coreSeconds.toFixed(1)} core-s`);
+        log(`  ${baseline.seconds.toFixed(1)} s${baseline.error ? `: failed: ${baseline.error}` : ''}; machine CPU ${serial.coreSeconds.toFixed(1)} core-s until settled`);
       }
       if (def.baseline === 'floor' || def.infoFloor) {
         const id = nextId();
         await settle(log, kc);
         log(`  floor on ${w.pods.length} pods (${id})`);
-        const measured = await withMachineCpu(() => runFloor(kc, w, id, kubeconfig));
+        const measured = await withMachineCpu(settled, () => runFloor(kc, w, id, kubeconfig));
         floor = measured.value;
         cpu.floor = measured.coreSeconds;
-        log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}; machine CPU ${measured.coreSeconds.toFixed(1)} core-s`);
+        log(`  ${floor.seconds.toFixed(1)} s${floor.error ? `: failed: ${floor.error}` : ''}; machine CPU ${measured.coreSeconds.toFixed(1)} core-s until settled`);
         if (def.baseline === 'floor') baseline = floor;
       }
     }

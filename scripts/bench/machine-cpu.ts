@@ -11,13 +11,15 @@ export function cpuTicks(): { busy: number; all: number } {
 const TICKS_PER_SECOND = 100;
 
 /**
- * Runs `fn` and says how much CPU the whole machine spent meanwhile, in
- * core-seconds: the suite's process, the API server, the kubelet, the
- * runtime and every CNI plugin it started. On a machine whose cores a run
- * keeps busy, this work, not the waits, is what bounds its wall time.
+ * Runs `fn`, then `settled` (the machine back to rest), and says how much
+ * CPU the whole machine spent meanwhile, in core-seconds: the suite's
+ * process, the API server, the kubelet, the runtime, every CNI plugin they
+ * started, and the teardown after. On a machine whose cores a run keeps
+ * busy, this work, not the waits, is what bounds its wall time.
  */
-export async function withMachineCpu<T>(fn: () => Promise<T>): Promise<{ value: T; coreSeconds: number }> {
+export async function withMachineCpu<T>(settled: () => Promise<void>, fn: () => Promise<T>): Promise<{ value: T; coreSeconds: number }> {
   const before = cpuTicks();
   const value = await fn();
+  await settled();
   return { value, coreSeconds: (cpuTicks().busy - before.busy) / TICKS_PER_SECOND };
 }
