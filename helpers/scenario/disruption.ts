@@ -2,6 +2,9 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** This process's hold on a writer flag, by flag path: how many disruptive scenarios share it. */
+const holds = new Map<string, { count: number; taken: Promise<void> }>();
+
 /**
  * Disruptive scenarios (restarting Multus) must run alone: a pod created
  * while Multus restarts tells nothing about the scenario that made it. Test
@@ -12,9 +15,6 @@ import { join } from 'node:path';
  * Registering before checking the flag, and backing off when it is up,
  * keeps a reader and the writer from both going ahead.
  */
-/** This process's hold on a writer flag, by flag path: how many disruptive scenarios share it. */
-const holds = new Map<string, { count: number; taken: Promise<void> }>();
-
 export class DisruptionLock {
   private readonly dir: string;
   private readonly flag: string;
