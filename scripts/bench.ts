@@ -159,15 +159,16 @@ async function main(): Promise<void> {
 
   // A leg's CPU is counted until the machine has settled after it: the
   // suite's namespaces go on being torn down after its process exits, the
-  // floor waits for its own, untimed. Both pay for their teardown this way.
+  // floor waits for its own, untimed. Both pay for their teardown this way,
+  // and the next leg starts on the settled machine (the first after this).
   const settled = (): Promise<void> => settle(log, kc);
+  await settled();
   const results: MetricResult[] = [];
   const timings = new Map<string, SuiteRun>();
   for (const def of metrics) {
     const args = cliArgs(def.selection);
     const expected = expectedOutcome(selectedIds(def.selection), EXPECTED_LOCAL);
     const runId = nextId();
-    await settle(log, kc);
     log(`${def.id}: suite run ${runId}: multus-conformance run ${args.join(' ')}`);
     const { value: suite, coreSeconds: suiteCpu } = await withMachineCpu(settled, () => runSuite(args, { runId, reportDir: join(work, def.id) }));
     timings.set(def.id, suite);
@@ -179,7 +180,6 @@ async function main(): Promise<void> {
       const w = workloadFor(def, kept);
       if (def.baseline === 'serial') {
         const id = nextId();
-        await settle(log, kc);
         log(`  serial kubectl on ${w.pods.length} pods (${id})`);
         const serial = await withMachineCpu(settled, () => runSerial(w, { runId: id, dir: join(work, `${def.id}-serial`), kubectl: values.kubectl!, kubeconfig }));
         baseline = serial.value;
@@ -188,7 +188,6 @@ async function main(): Promise<void> {
       }
       if (def.baseline === 'floor' || def.infoFloor) {
         const id = nextId();
-        await settle(log, kc);
         log(`  floor on ${w.pods.length} pods (${id})`);
         const measured = await withMachineCpu(settled, () => runFloor(kc, w, id, kubeconfig));
         floor = measured.value;

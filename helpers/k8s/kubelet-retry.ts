@@ -4,7 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 export const RETRY_ANNOTATION = 'multus-conformance.io/retry';
 
 /**
- * Asks the kubelet to try a waiting pod's sandbox again now, where the
+ * Asks the kubelet to try waiting pods' sandboxes again now, where the
  * identity may patch pods in the namespace; says whether it asked.
  *
  * Why: the kubelet retries a pod whose sandbox failed on a timer, 10 s plus
@@ -20,11 +20,12 @@ export const RETRY_ANNOTATION = 'multus-conformance.io/retry';
  * SelfSubjectAccessReview, which every signed-in identity may create: a run
  * without it waits for the timer and leaves no refused request behind.
  */
-export async function askKubeletRetry(kc: k8s.KubeConfig, namespace: string, name: string): Promise<boolean> {
+export async function askKubeletRetry(kc: k8s.KubeConfig, namespace: string, names: readonly string[]): Promise<boolean> {
   if (!(await mayPatchPods(kc, namespace))) return false;
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const body = { metadata: { annotations: { [RETRY_ANNOTATION]: new Date().toISOString() } } };
-  await core.patchNamespacedPod({ namespace, name, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  await Promise.all(names.map((name) => core.patchNamespacedPod({ namespace, name, body }, merge)));
   return true;
 }
 

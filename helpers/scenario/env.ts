@@ -167,13 +167,13 @@ export class ScenarioEnv {
   }
 
   /**
-   * A pod waiting on a failed sandbox is tried again now rather than on the
+   * Pods waiting on a failed sandbox are tried again now rather than on the
    * kubelet's timer (askKubeletRetry), for a cause the scenario has just
    * removed. Without the permission to ask, the run waits for the timer.
    */
-  async retryNow(name: string, namespace = this.ns): Promise<void> {
-    const asked = await this.watch.time('pod → Ready', () => askKubeletRetry(this.kc, namespace, name));
-    if (!asked) this.note(`pod ${namespace}/${name}: may not patch pods here, so it waits for the kubelet's own retry (10-15 s)`);
+  async retryNow(...names: string[]): Promise<void> {
+    const asked = await this.watch.time('pod → Ready', () => askKubeletRetry(this.kc, this.ns, names));
+    if (!asked) this.note(`pods ${names.map((n) => `${this.ns}/${n}`).join(', ')}: may not patch pods here, so they wait for the kubelet's own retry (10-15 s)`);
   }
 
   /**

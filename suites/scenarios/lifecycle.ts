@@ -38,7 +38,7 @@ scenario('lifecycle/pod-during-restart', async (env) => {
   // A pod whose sandbox failed in the window waits for the kubelet's retry;
   // the replacement is Ready now, so it is tried again at once. A pod that
   // already runs (with or without net1) is not touched by this.
-  for (const n of names) await env.retryNow(n);
+  await env.retryNow(...names);
   for (const n of names) {
     const pod = await env.waitReady(n);
     assertAttachedAfterRestart(pod.id, await pod.interfaces(), 'net1');
