@@ -83,7 +83,7 @@ export async function conformanceRun(opts: ConformanceRunOptions): Promise<ExitC
     const recorded = readRunTarget(opts.runId);
     const target: RunTarget | undefined = recorded ? { ...recorded, nads: run.nads } : undefined;
     // A run that did not get to the end says nothing about regressions: its own exit code does.
-    const completed = !run.outcome.setupError && !lost && !run.outcome.interrupted;
+    const completed = !run.outcome.setupError && !lost && !run.outcome.interrupted && run.outcome.stalls.length === 0;
     const comparison: BaselineComparison | undefined =
       baseline && completed
         ? { baseline: baseline.path, ...(baseline.run ? { baselineRun: baseline.run } : {}), ...compareRuns(baseline, { scenarios: results, target }) }

@@ -12,6 +12,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  a scenario failed; namespaces were left after the end-of-run sweep (listed); no
      scenario ran (all skipped); --fail-on-skip and a scenario was skipped; fewer than
      --min-passed passed; a regression against --baseline (compare: the same);
+     a test file stalled (no progress past its bound; its worker stopped);
      validate or audit found problems
   2  bad flag, config file, kubeconfig or NAD file; the cluster could not be reached or
      brought up (testbed up: the log path is printed), or was lost during the run (no

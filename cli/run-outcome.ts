@@ -17,6 +17,8 @@ export interface RunFacts {
   lateErrors: ReadonlyArray<{ usage: boolean; message: string; type: string }>;
   /** Ctrl-C. */
   interrupted: boolean;
+  /** Test files stopped for making no progress, one line each (stall-watch.ts). */
+  stalls?: readonly string[];
   /** The heartbeat called the cluster lost (one line, see api-lost.ts). */
   clusterLost?: string;
   /** Namespaces still there after the end-of-run sweep and its bounded wait. */
@@ -45,7 +47,7 @@ export interface RunVerdict {
  * 2 — the setup rejected the input or could not reach the cluster; or the
  *     cluster was lost during the run (its failures are that loss's echo).
  * 1 — a scenario failed (known failures do not count), a file failed to
- *     load, an unexpected error, Ctrl-C; namespaces left after the sweep; a
+ *     load or stalled, an unexpected error, Ctrl-C; namespaces left after the sweep; a
  *     regression against `--baseline` (pass→fail, pass→skip, a case that
  *     ran before and is gone), like a failed scenario.
  * 2 — a late usage or cluster-access error with none of the above: a failed
@@ -85,7 +87,9 @@ export function decideRun(f: RunFacts): RunVerdict {
   }
   const failedScenarios = f.failed + f.moduleErrors;
   const otherLate = f.lateErrors.filter((e) => !e.usage);
+  const stalls = f.stalls ?? [];
   if (!f.clusterLost && !f.setupError && (failedScenarios > 0 || otherLate.length > 0 || f.interrupted)) codes.push(EXIT.failed);
+  for (const message of stalls) add(EXIT.failed, { id: 'run/stalled', title: 'every test file runs to its end', kind: 'error', type: 'Stalled', message });
   for (const e of otherLate) add(EXIT.failed, { id: 'run/errors', title: 'no error outside the scenarios', kind: 'error', type: e.type, message: e.message });
   if (f.leftovers.length > 0) {
     add(EXIT.failed, {
@@ -117,7 +121,7 @@ export function decideRun(f: RunFacts): RunVerdict {
     });
   }
   const ran = f.passed + f.failed + (f.known ?? 0);
-  if (!f.setupError && !f.clusterLost && !f.interrupted) {
+  if (!f.setupError && !f.clusterLost && !f.interrupted && stalls.length === 0) {
     if (ran === 0 && f.moduleErrors === 0) {
       add(EXIT.failed, {
         id: 'run/coverage',

@@ -10,8 +10,11 @@ import { redact } from '../helpers/report/redact.ts';
 import { collectResults, type AppliedNad, type ScenarioResult } from '../helpers/report/results.ts';
 import type { RunProblem } from '../helpers/report/run-problems.ts';
 import type { RunReport } from '../helpers/report/run-report.ts';
+import { DEFAULT_STALL_BOUNDS, describeStall, StallWatch, type Stall, type StallBounds } from '../helpers/report/stall-watch.ts';
 import { SummaryReporter } from '../helpers/report/summary-reporter.ts';
-import { isUsageError, printErrorLine, type ExitCode } from './errors.ts';
+import type { UnfinishedCase } from '../helpers/report/unfinished.ts';
+import { descendants, describeProcess, isForkWorker } from '../helpers/report/worker-processes.ts';
+import { EXIT, isUsageError, printErrorLine, type ExitCode } from './errors.ts';
 import { decideRun } from './run-outcome.ts';
 import { REPO_ROOT, VITEST_CONFIG } from './paths.ts';
 
@@ -36,6 +39,8 @@ export interface VitestRunOptions {
   now?: Date;
   /** More report files for the summary to name (Markdown, HTML), written by the caller. */
   moreReportFiles?: Record<string, string>;
+  /** When a silent test file is called stalled (stall-watch.ts); the CLI's own tests shorten them. */
+  stallBounds?: StallBounds;
 }
 
 type ErrorFact = { usage: boolean; message: string; type: string };
@@ -52,6 +57,8 @@ export interface VitestOutcome {
   setupError?: ErrorFact;
   lateErrors: ErrorFact[];
   interrupted: boolean;
+  /** Test files that made no progress for longer than their bound, one line each (stall-watch.ts). */
+  stalls: string[];
 }
 
 /** Where the scenarios' time went, from the test results (epoch ms). */
@@ -102,13 +109,15 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     knownFailures: opts.knownFailures,
     now,
   });
+  const root = opts.root ?? REPO_ROOT;
+  const stallWatch = new StallWatch(opts.stallBounds ?? DEFAULT_STALL_BOUNDS);
   const signalsBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const vitest = await createVitest('test', {
-    root: opts.root ?? REPO_ROOT,
+    root,
     config: opts.configFile ?? VITEST_CONFIG,
     project: opts.projects,
     watch: false,
-    reporters: [['junit', { outputFile: staged.junit }], ['json', { outputFile: staged.json }], summary],
+    reporters: [['junit', { outputFile: staged.junit }], ['json', { outputFile: staged.json }], summary, stallWatch],
     ...(opts.concurrency === undefined ? {} : { maxWorkers: opts.concurrency, maxConcurrency: opts.concurrency }),
     ...(opts.timeoutSeconds === undefined ? {} : { testTimeout: opts.timeoutSeconds * 1000 }),
   });
@@ -129,6 +138,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     for (const listener of process.listeners(signal)) if (!signalsBefore.has(listener)) process.off(signal, listener);
   }
   const interrupt = interruptHandler(() => vitest.cancelCurrentRun('keyboard-input'));
+  const stalls = watchForStalls(stallWatch, opts.stallBounds ?? DEFAULT_STALL_BOUNDS, root, () => vitest.cancelCurrentRun('keyboard-input'));
   let result: TestRunResult | undefined;
   let failure: unknown;
   try {
@@ -136,11 +146,21 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
   } catch (e) {
     failure = e;
   } finally {
+    stalls.stop();
     interrupt.stop();
     await vitest.close();
   }
 
-  const outcome: VitestOutcome = { passed: 0, failed: 0, known: 0, skipped: 0, moduleErrors: 0, lateErrors: [], interrupted: interrupt.interrupted() };
+  const outcome: VitestOutcome = {
+    passed: 0,
+    failed: 0,
+    known: 0,
+    skipped: 0,
+    moduleErrors: 0,
+    lateErrors: [],
+    interrupted: interrupt.interrupted(),
+    stalls: stalls.found().map((s) => s.line),
+  };
   if (failure !== undefined) outcome.setupError = setupErrorFact(failure);
   const modules = result?.testModules ?? [];
   for (const mod of modules) if (mod.errors().length > 0) outcome.moduleErrors++;
@@ -153,18 +173,32 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     outcome[r.verdict]++;
   }
   for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
+  const unfinished = unfinishedCases(modules, stalls.found());
   return {
     outcome,
     timing: timingOf(result?.testModules ?? []),
     results,
     nads,
     publish(problems, report) {
-      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems, known, ...(report ? { report } : {}) });
+      postProcessReports({ junitFile: staged.junit, jsonFile: staged.json, problems, known, unfinished, ...(report ? { report } : {}) });
       publishReport(staged.junit, opts.junitFile);
       publishReport(staged.json, opts.jsonFile);
       process.off('exit', discard);
     },
   };
+}
+
+/** Tests left pending: their file stalled (named by the stall's line) or the run was stopped. */
+function unfinishedCases(modules: ReadonlyArray<TestModule>, stalls: ReadonlyArray<{ moduleId: string; line: string }>): UnfinishedCase[] {
+  const out: UnfinishedCase[] = [];
+  for (const mod of modules) {
+    const stall = stalls.find((s) => s.moduleId === mod.moduleId);
+    const reason = `not finished: ${stall ? stall.line : 'the run was stopped before it'}`;
+    for (const test of mod.children.allTests()) {
+      if (test.result().state === 'pending') out.push({ relativeFile: mod.relativeModuleId, file: mod.moduleId, name: test.fullName, reason });
+    }
+  }
+  return out;
 }
 
 function timingOf(modules: ReadonlyArray<TestModule>): VitestTiming {
@@ -215,6 +249,74 @@ export async function runProjects(opts: VitestRunOptions): Promise<ExitCode> {
   run.publish(verdict.problems);
   printProblems(verdict.problems);
   return verdict.code;
+}
+
+/**
+ * Checks the watch now and then. A stalled file is said at once, with the
+ * run's processes (state and what they wait in: enough to tell a blocked
+ * worker from one waiting for an answer). Then:
+ * - when every running file stalled and each runs in a forked worker of this
+ *   process, those workers are stopped (by PID): vitest reports their files
+ *   as failed and the run goes on;
+ * - otherwise (a worker thread, or a worker that cannot be told apart from
+ *   healthy ones) the run is cancelled as by Ctrl-C, and cancelled again a
+ *   little later: vitest's first cancel waits for each worker to end its
+ *   file, which a stalled one never does; the second stops the workers. The
+ *   global teardown still runs. Should even that not end the run within two
+ *   minutes, the process exits.
+ */
+function watchForStalls(
+  watch: StallWatch,
+  bounds: StallBounds,
+  root: string,
+  cancel: () => Promise<void>,
+): { stop: () => void; found: () => Array<{ moduleId: string; line: string }> } {
+  const found: Array<{ moduleId: string; line: string }> = [];
+  let forceTimer: NodeJS.Timeout | undefined;
+  let exitTimer: NodeJS.Timeout | undefined;
+  const onStalls = (stalls: Stall[]): void => {
+    const processes = descendants(process.pid);
+    const workers = processes.filter((p) => isForkWorker(p) && p.ppid === process.pid);
+    const running = watch.running();
+    const stopWorkers = workers.length > 0 && workers.length <= Math.max(1, running.length) && running.every((m) => stalls.some((s) => s.moduleId === m));
+    const action = stopWorkers
+      ? `stopping its worker (pid ${workers.map((w) => w.pid).join(', ')}); the run goes on`
+      : 'stopping the run (`multus-conformance cleanup` removes what it left)';
+    for (const s of stalls) {
+      const line = `stalled: ${describeStall(s, root)}`;
+      found.push({ moduleId: s.moduleId, line });
+      printErrorLine(`${line}; ${action}`);
+    }
+    for (const p of processes) process.stderr.write(`  ${describeProcess(p)}\n`);
+    if (stopWorkers) {
+      for (const w of workers) process.kill(w.pid, 'SIGKILL');
+      for (const m of running) watch.forget(m);
+      watch.resetIdle();
+      return;
+    }
+    clearInterval(timer);
+    const cancelled = (): void => void cancel().catch(() => undefined);
+    cancelled();
+    forceTimer = setTimeout(cancelled, Math.min(10_000, bounds.idleMs));
+    exitTimer = setTimeout(() => {
+      printErrorLine('the run did not stop after the stall; exiting without reports (`multus-conformance cleanup` removes what it left)');
+      process.exit(EXIT.failed);
+    }, 120_000);
+    exitTimer.unref();
+  };
+  const timer = setInterval(() => {
+    const stalls = watch.check();
+    if (stalls.length > 0) onStalls(stalls);
+  }, Math.min(10_000, Math.max(100, bounds.idleMs / 5)));
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      clearTimeout(forceTimer);
+      clearTimeout(exitTimer);
+    },
+    found: () => [...found],
+  };
 }
 
 /**

@@ -10,14 +10,16 @@ import { conformanceRun, type ConformanceRunOptions } from '../../cli/conformanc
  * `multus-conformance run` (conformanceRun: vitest, the run's state, the
  * known-failures list, the baseline, the exit-code rules, the reports).
  */
-export function standInProject(setup: string, test: string): { root: string; configFile: string } {
+export function standInProject(setup: string, test: string | Record<string, string>, pool: 'forks' | 'threads' = 'forks'): { root: string; configFile: string } {
   const root = mkdtempSync(join(tmpdir(), 'mc-run-'));
   writeFileSync(join(root, 'setup.ts'), setup);
-  writeFileSync(join(root, 'scenario.test.ts'), test);
+  // One file, scenario.test.ts, or several by name.
+  const files = typeof test === 'string' ? { 'scenario.test.ts': test } : test;
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
   const configFile = join(root, 'vitest.config.mjs');
   writeFileSync(
     configFile,
-    `export default { test: { projects: [{ test: { name: 'conformance', include: ['scenario.test.ts'], globals: true, globalSetup: ['setup.ts'] } }] } };`,
+    `export default { test: { projects: [{ test: { name: 'conformance', include: ${JSON.stringify(Object.keys(files))}, globals: true, pool: '${pool}', globalSetup: ['setup.ts'] } }] } };`,
   );
   return { root, configFile };
 }
@@ -36,9 +38,15 @@ export interface StandInRun {
 }
 
 /** conformanceRun on a stand-in project, its stdout and stderr captured. */
-export async function runStandIn(setup: string, test: string, runId: string, opts: Partial<ConformanceRunOptions> & { outDir?: string } = {}): Promise<StandInRun> {
-  const { root, configFile } = standInProject(setup, test);
-  const out = opts.outDir ?? join(root, 'out');
+export async function runStandIn(
+  setup: string,
+  test: string | Record<string, string>,
+  runId: string,
+  opts: Partial<ConformanceRunOptions> & { outDir?: string; pool?: 'forks' | 'threads' } = {},
+): Promise<StandInRun> {
+  const { pool, ...runOpts } = opts;
+  const { root, configFile } = standInProject(setup, test, pool);
+  const out = runOpts.outDir ?? join(root, 'out');
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
@@ -53,7 +61,7 @@ export async function runStandIn(setup: string, test: string, runId: string, opt
       concurrency: 2,
       timeoutSeconds: 30,
       failOnSkip: false,
-      ...opts,
+      ...runOpts,
       runId,
     });
     const read = (f: string): string => (existsSync(join(out, f)) ? readFileSync(join(out, f), 'utf8') : '');
