@@ -289,7 +289,13 @@ function watchForStalls(
     }
     for (const p of processes) process.stderr.write(`  ${describeProcess(p)}\n`);
     if (stopWorkers) {
-      for (const w of workers) process.kill(w.pid, 'SIGKILL');
+      for (const w of workers) {
+        try {
+          process.kill(w.pid, 'SIGKILL');
+        } catch {
+          // It ended meanwhile: vitest reports its file either way.
+        }
+      }
       for (const m of running) watch.forget(m);
       watch.resetIdle();
       return;
