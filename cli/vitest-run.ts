@@ -110,7 +110,8 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     now,
   });
   const root = opts.root ?? REPO_ROOT;
-  const stallWatch = new StallWatch(opts.stallBounds ?? DEFAULT_STALL_BOUNDS);
+  const stallBounds = opts.stallBounds ?? DEFAULT_STALL_BOUNDS;
+  const stallWatch = new StallWatch(stallBounds);
   const signalsBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const vitest = await createVitest('test', {
     root,
@@ -138,7 +139,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     for (const listener of process.listeners(signal)) if (!signalsBefore.has(listener)) process.off(signal, listener);
   }
   const interrupt = interruptHandler(() => vitest.cancelCurrentRun('keyboard-input'));
-  const stalls = watchForStalls(stallWatch, opts.stallBounds ?? DEFAULT_STALL_BOUNDS, root, () => vitest.cancelCurrentRun('keyboard-input'));
+  const stalls = watchForStalls(stallWatch, stallBounds, root, () => vitest.cancelCurrentRun('keyboard-input'));
   let result: TestRunResult | undefined;
   let failure: unknown;
   try {
@@ -151,6 +152,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     await vitest.close();
   }
 
+  const stalled = stalls.found();
   const outcome: VitestOutcome = {
     passed: 0,
     failed: 0,
@@ -159,7 +161,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     moduleErrors: 0,
     lateErrors: [],
     interrupted: interrupt.interrupted(),
-    stalls: stalls.found().map((s) => s.line),
+    stalls: stalled.map((s) => s.line),
   };
   if (failure !== undefined) outcome.setupError = setupErrorFact(failure);
   const modules = result?.testModules ?? [];
@@ -173,7 +175,7 @@ export async function runVitest(opts: VitestRunOptions): Promise<VitestRun> {
     outcome[r.verdict]++;
   }
   for (const e of result?.unhandledErrors ?? []) outcome.lateErrors.push(errorFact(e));
-  const unfinished = unfinishedCases(modules, stalls.found());
+  const unfinished = unfinishedCases(modules, stalled);
   return {
     outcome,
     timing: timingOf(result?.testModules ?? []),

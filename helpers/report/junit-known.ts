@@ -1,4 +1,5 @@
 import type { KnownMatch } from './known-failures.ts';
+import { attribute, rewriteTestcases, xmlEscape, type JsonReport } from './report-files.ts';
 
 /**
  * Known failures in the report files, the way pytest reports xfail: in JUnit
@@ -22,23 +23,7 @@ export interface KnownCase {
   message: string;
 }
 
-const TESTCASE = /<testcase\b[^>]*>[\s\S]*?<\/testcase>/g;
 const FAILURE = /<(failure|error)\b[^>]*?(?:\/>|>([\s\S]*?)<\/\1>)/;
-
-export function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-function xmlUnescape(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&amp;/g, '&');
-}
 
 function property(name: string, value: string): string {
   return `                <property name="${name}" value="${xmlEscape(value)}">\n                </property>`;
@@ -47,71 +32,30 @@ function property(name: string, value: string): string {
 export function markKnownInJunit(xml: string, cases: readonly KnownCase[]): string {
   if (cases.length === 0) return xml;
   const byName = new Map(cases.map((c) => [c.name, c]));
-  const perSuite = new Map<number, number>();
-  let suiteIndex = -1;
-  // Walk the document so each converted case can be charged to its testsuite's counts.
-  const parts = xml.split(/(<testsuite\b[^>]*>)/);
-  const rewritten = parts.map((part) => {
-    if (/^<testsuite\b/.test(part)) {
-      suiteIndex++;
-      return part;
-    }
-    return part.replace(TESTCASE, (testcase) => {
-      const name = /^<testcase\b[^>]*\bname="([^"]*)"/.exec(testcase)?.[1];
-      const c = name === undefined ? undefined : byName.get(xmlUnescape(name));
-      if (!c || !FAILURE.test(testcase)) return testcase;
-      perSuite.set(suiteIndex, (perSuite.get(suiteIndex) ?? 0) + 1);
+  // A known failure is a skip now: one failure less and one skip more in its testsuite.
+  return rewriteTestcases(
+    xml,
+    (testcase) => {
+      const name = attribute(/^<testcase\b[^>]*>/.exec(testcase)?.[0] ?? '', 'name');
+      const c = name === undefined ? undefined : byName.get(name);
+      if (!c || !FAILURE.test(testcase)) return undefined;
       const props = [
         property('known-failure', 'true'),
         property('known-failure-reason', c.known.reason),
         property('known-failure-message', c.message),
         property('known-failure-matched', c.known.matched),
       ].join('\n');
-      let out = testcase.replace(FAILURE, (_m, _tag: string, body: string | undefined) => {
+      const out = testcase.replace(FAILURE, (_m, _tag: string, body: string | undefined) => {
         // The failure text stays readable inside <skipped>; it is already escaped.
         const text = body ?? '';
         return `<skipped message="${xmlEscape(`known failure: ${c.known.reason}`)}">${text}</skipped>`;
       });
-      out = /<properties>/.test(out)
+      return /<properties>/.test(out)
         ? out.replace(/\n?[ \t]*<\/properties>/, `\n${props}\n            </properties>`)
         : out.replace(/^(<testcase\b[^>]*>)/, `$1\n            <properties>\n${props}\n            </properties>`);
-      return out;
-    });
-  });
-  let index = -1;
-  const withSuiteCounts = rewritten.map((part) => {
-    if (!/^<testsuite\b/.test(part)) return part;
-    index++;
-    const n = perSuite.get(index) ?? 0;
-    if (n === 0) return part;
-    return part.replace(/\bfailures="(\d+)"/, (_m, f: string) => `failures="${Number(f) - n}"`).replace(/\bskipped="(\d+)"/, (_m, s: string) => `skipped="${Number(s) + n}"`);
-  });
-  const total = [...perSuite.values()].reduce((a, b) => a + b, 0);
-  return withSuiteCounts
-    .join('')
-    .replace(/<testsuites\b[^>]*>/, (open) => open.replace(/\bfailures="(\d+)"/, (_m, f: string) => `failures="${Math.max(0, Number(f) - total)}"`));
-}
-
-interface JsonAssertion {
-  fullName?: string;
-  status?: string;
-  meta?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-interface JsonFile {
-  status?: string;
-  message?: string;
-  assertionResults?: JsonAssertion[];
-  [key: string]: unknown;
-}
-interface JsonReport {
-  numFailedTests?: number;
-  numPendingTests?: number;
-  numFailedTestSuites?: number;
-  numPassedTestSuites?: number;
-  success?: boolean;
-  testResults?: JsonFile[];
-  [key: string]: unknown;
+    },
+    { failures: -1, skipped: 1 },
+  );
 }
 
 export function markKnownInJson(report: unknown, cases: readonly KnownCase[]): unknown {

@@ -1,3 +1,5 @@
+import { TESTCASE } from './report-files.ts';
+
 /**
  * Vitest's junit reporter writes a skipped test as a bare `<skipped/>` and
  * the test's annotations as `<property>` elements. CI systems show the
@@ -10,7 +12,6 @@
  */
 export const SKIP_REASON_TYPE = 'skip-reason';
 
-const TESTCASE = /<testcase\b[^>]*>[\s\S]*?<\/testcase>/g;
 const SKIP_REASON = new RegExp(`<property\\s+name="${SKIP_REASON_TYPE}"\\s+value="([^"]*)"`);
 
 export function addSkipMessages(junitXml: string): string {

@@ -1,3 +1,5 @@
+import { xmlEscape } from './report-files.ts';
+
 /**
  * Run-level problems: what went wrong outside any scenario (setup failed,
  * the cluster was lost, namespaces were left behind, nothing ran). They are
@@ -19,10 +21,6 @@ export interface RunProblem {
 }
 
 const SUITE = 'multus-conformance run';
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 function testcase(p: RunProblem): string {
   const tag = p.kind === 'error' ? 'error' : 'failure';

@@ -41,22 +41,23 @@ function read(path: string): string | undefined {
 
 /** Every process below `root` (its children, theirs, …), parents first. */
 export function descendants(root: number): ProcessFact[] {
-  const all = new Map<number, ProcessFact>();
-  const now = uptime();
+  // Every process's stat gives the tree; only the run's own are read further.
+  const children = new Map<number, Array<ReturnType<typeof parseProcStat>>>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = read(`/proc/${name}/stat`);
     if (stat === undefined) continue;
     const s = parseProcStat(stat);
-    const command = (read(`/proc/${name}/cmdline`) ?? '').split('\0').filter((a) => a !== '').join(' ');
-    all.set(s.pid, { pid: s.pid, ppid: s.ppid, state: s.state, wchan: (read(`/proc/${name}/wchan`) ?? '').trim() || '-', ageS: Math.round(now - s.startTicks / CLK_TCK), command });
+    children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   }
+  const now = uptime();
   const out: ProcessFact[] = [];
   const visit = (pid: number): void => {
-    for (const p of all.values()) {
-      if (p.ppid !== pid) continue;
-      out.push(p);
-      visit(p.pid);
+    for (const s of children.get(pid) ?? []) {
+      const command = (read(`/proc/${s.pid}/cmdline`) ?? '').split('\0').filter((a) => a !== '').join(' ');
+      const wchan = (read(`/proc/${s.pid}/wchan`) ?? '').trim() || '-';
+      out.push({ pid: s.pid, ppid: s.ppid, state: s.state, wchan, ageS: Math.round(now - s.startTicks / CLK_TCK), command });
+      visit(s.pid);
     }
   };
   visit(root);
